@@ -1,0 +1,3 @@
+"""Signed-cookie sessions, the tagged JSON serializer and a session middleware for any WSGI app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Jinja integration for applications and blueprints: environment, loaders, rendering and signals."""
+
+from __future__ import annotations
