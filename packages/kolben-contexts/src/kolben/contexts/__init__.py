@@ -1,3 +1,31 @@
-"""Application and request contexts, the `g` namespace and the context proxies, on `contextvars`."""
+"""Application and request contexts, the ``g`` namespace and the context proxies.
+
+``kolben.contexts`` is the context-local machinery behind Flask's
+``current_app``, ``g``, ``request`` and ``session``, usable by any WSGI program.
+"""
 
 from __future__ import annotations
+
+from .ctx import AppContext as AppContext
+from .ctx import AppCtxGlobals as AppCtxGlobals
+from .ctx import RequestContext as RequestContext
+from .facet import ContextsAppFacet as ContextsAppFacet
+from .globals import _cv_app as _cv_app
+from .globals import _cv_request as _cv_request
+from .globals import app_ctx as app_ctx
+from .globals import current_app as current_app
+from .globals import g as g
+from .globals import request as request
+from .globals import request_ctx as request_ctx
+from .globals import session as session
+from .helpers import after_this_request as after_this_request
+from .helpers import copy_current_request_context as copy_current_request_context
+from .helpers import has_app_context as has_app_context
+from .helpers import has_request_context as has_request_context
+from .helpers import stream_with_context as stream_with_context
+from .protocols import ContextApp as ContextApp
+from .protocols import SessionOpener as SessionOpener
+from .signals import appcontext_popped as appcontext_popped
+from .signals import appcontext_pushed as appcontext_pushed
+from .signals import appcontext_tearing_down as appcontext_tearing_down
+from .signals import request_tearing_down as request_tearing_down

@@ -1,0 +1,160 @@
+"""Helpers for code that runs inside (or outside) a request.
+
+They need only the context variables, so they work for any application that
+uses :mod:`kolben.contexts`.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import typing as t
+from functools import update_wrapper
+
+from .globals import _cv_app
+from .globals import _cv_request
+
+F = t.TypeVar("F", bound=cabc.Callable[..., t.Any])
+AfterRequestCallable = t.TypeVar(
+    "AfterRequestCallable", bound=cabc.Callable[..., t.Any]
+)
+
+
+def has_app_context() -> bool:
+    """Tell whether an application context is active.
+
+    Useful for code that works with or without an app, for example a logging
+    filter that adds ``current_app.name`` only when there is one.
+    """
+    return _cv_app.get(None) is not None
+
+
+def has_request_context() -> bool:
+    """Tell whether a request context is active.
+
+    ::
+
+        class User:
+            def __init__(self, name, remote_addr=None):
+                if remote_addr is None and has_request_context():
+                    remote_addr = request.remote_addr
+    """
+    return _cv_request.get(None) is not None
+
+
+def _active_request_context(helper: str) -> t.Any:
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            f"'{helper}' can only be used when a request context is active,"
+            " such as in a view function."
+        )
+    return ctx
+
+
+def after_this_request(f: AfterRequestCallable) -> AfterRequestCallable:
+    """Run ``f`` on the response of the current request only.
+
+    ``f`` receives the response object and returns it (or a replacement)::
+
+        @app.route("/")
+        def index():
+            @after_this_request
+            def add_header(response):
+                response.headers["X-Foo"] = "Parachute"
+                return response
+            return "Hello"
+
+    :raises RuntimeError: outside a request context.
+    """
+    _active_request_context("after_this_request")._after_request_functions.append(f)
+    return f
+
+
+def copy_current_request_context(f: F) -> F:
+    """Bind ``f`` to a copy of the current request context.
+
+    Calling the returned function pushes that copy around the call, so ``f``
+    can use ``request`` and ``session`` from another thread or greenlet::
+
+        @app.route("/")
+        def index():
+            @copy_current_request_context
+            def work():
+                do_some_work(request.args["name"])
+            threading.Thread(target=work).start()
+            return "Started"
+
+    :raises RuntimeError: outside a request context.
+    """
+    ctx = _active_request_context("copy_current_request_context").copy()
+
+    def bound(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        with ctx:
+            return ctx.app.ensure_sync(f)(*args, **kwargs)
+
+    return update_wrapper(bound, f)  # type: ignore[return-value]
+
+
+@t.overload
+def stream_with_context(
+    generator_or_function: cabc.Iterator[t.AnyStr],
+) -> cabc.Iterator[t.AnyStr]: ...
+
+
+@t.overload
+def stream_with_context(
+    generator_or_function: cabc.Callable[..., cabc.Iterator[t.AnyStr]],
+) -> cabc.Callable[..., cabc.Iterator[t.AnyStr]]: ...
+
+
+def stream_with_context(
+    generator_or_function: cabc.Iterator[t.AnyStr]
+    | cabc.Callable[..., cabc.Iterator[t.AnyStr]],
+) -> cabc.Iterator[t.AnyStr] | cabc.Callable[..., cabc.Iterator[t.AnyStr]]:
+    """Keep the request context alive while a streamed response is generated.
+
+    A view that returns a generator finishes before the generator runs, so the
+    generator would normally see no ``request``. Wrapping it keeps the current
+    request context pushed until the stream is exhausted or closed. Use it on a
+    generator, or as a decorator on a generator function::
+
+        @app.route("/stream")
+        def streamed():
+            @stream_with_context
+            def generate():
+                yield "Hello "
+                yield request.args["name"]
+            return generate()
+
+    :raises RuntimeError: outside a request context (when the generator is
+        wrapped, not when it is first iterated).
+    """
+    try:
+        inner = iter(generator_or_function)  # type: ignore[arg-type]
+    except TypeError:
+        function = t.cast(
+            "cabc.Callable[..., cabc.Iterator[t.AnyStr]]", generator_or_function
+        )
+
+        def decorated(*args: t.Any, **kwargs: t.Any) -> cabc.Iterator[t.AnyStr]:
+            return stream_with_context(function(*args, **kwargs))
+
+        return update_wrapper(decorated, function)
+
+    ctx = _active_request_context("stream_with_context")
+
+    def run_in_context() -> cabc.Generator[t.AnyStr | None, None, None]:
+        with ctx:
+            # The first step only enters the context (see below), so that it is
+            # pushed before the view's own context is popped.
+            yield None
+            try:
+                yield from inner
+            finally:
+                close = getattr(inner, "close", None)
+                if close is not None:
+                    close()
+
+    stream = run_in_context()
+    next(stream)
+    return t.cast("cabc.Iterator[t.AnyStr]", stream)
