@@ -12,9 +12,9 @@ from werkzeug.routing import Rule
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from kolben.contexts import ContextsAppFacet
 from kolben.contexts import _cv_app
 from kolben.contexts import _cv_request
+from kolben.contexts import ContextsAppFacet
 from kolben.contexts import request_tearing_down
 
 
@@ -79,8 +79,20 @@ def environ() -> t.Callable[..., dict[str, t.Any]]:
     return make_environ
 
 
+def _unwind(var: t.Any) -> bool:
+    """Reset ``var`` through the tokens of the contexts left on it; True if any."""
+    leaked = False
+    while (ctx := var.get(None)) is not None and ctx._tokens:
+        var.reset(ctx._tokens.pop())
+        leaked = True
+    return leaked
+
+
 @pytest.fixture(autouse=True)
 def no_leaked_context() -> cabc.Iterator[None]:
+    """Fail a test that leaves a context pushed, without spoiling the next test."""
     yield
-    assert _cv_app.get(None) is None, "a test left an app context pushed"
-    assert _cv_request.get(None) is None, "a test left a request context pushed"
+    leaked_request = _unwind(_cv_request)
+    leaked_app = _unwind(_cv_app)
+    assert not leaked_request, "a test left a request context pushed"
+    assert not leaked_app, "a test left an app context pushed"

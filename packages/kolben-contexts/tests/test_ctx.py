@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from kolben.contexts import RequestContext
+
 from kolben.contexts import app_ctx
 from kolben.contexts import current_app
 from kolben.contexts import g
@@ -13,6 +13,7 @@ from kolben.contexts import has_app_context
 from kolben.contexts import has_request_context
 from kolben.contexts import request
 from kolben.contexts import request_ctx
+from kolben.contexts import RequestContext
 from kolben.contexts import session
 
 

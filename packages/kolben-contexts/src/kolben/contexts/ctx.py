@@ -21,10 +21,10 @@ from .signals import appcontext_popped
 from .signals import appcontext_pushed
 
 if t.TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIEnvironment
     from contextvars import ContextVar
     from contextvars import Token
 
+    from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import MapAdapter
     from werkzeug.wrappers import Request
 

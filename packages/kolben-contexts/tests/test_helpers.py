@@ -1,0 +1,114 @@
+"""after_this_request, copy_current_request_context, stream_with_context."""
+
+from __future__ import annotations
+
+import threading
+import typing as t
+
+import pytest
+
+from kolben.contexts import after_this_request
+from kolben.contexts import copy_current_request_context
+from kolben.contexts import has_request_context
+from kolben.contexts import request
+from kolben.contexts import request_ctx
+from kolben.contexts import session
+from kolben.contexts import stream_with_context
+
+
+def test_after_this_request_queues_on_the_current_request(
+    app: t.Any, environ: t.Callable[..., t.Any]
+) -> None:
+    def add_header(response: t.Any) -> t.Any:
+        return response
+
+    with app.request_context(environ()):
+        assert after_this_request(add_header) is add_header
+        assert request_ctx._after_request_functions == [add_header]
+
+
+@pytest.mark.parametrize(
+    ("helper", "argument"),
+    [
+        (after_this_request, lambda response: response),
+        (copy_current_request_context, lambda: None),
+        (stream_with_context, iter(["x"])),
+    ],
+)
+def test_request_helpers_outside_a_request_say_so(
+    helper: t.Any, argument: t.Any
+) -> None:
+    with pytest.raises(
+        RuntimeError, match=f"'{helper.__name__}' can only be used when"
+    ):
+        helper(argument)
+
+
+def test_copied_context_works_in_another_thread(
+    app: t.Any, environ: t.Callable[..., t.Any]
+) -> None:
+    results: list[t.Any] = []
+    with app.request_context(environ("/?user=ada")):
+        session["seen"] = True
+
+        @copy_current_request_context
+        def work(suffix: str) -> str:
+            results.append((request.args["user"], session["seen"]))
+            return request.args["user"] + suffix
+
+        assert work.__name__ == "work"
+    thread = threading.Thread(target=lambda: results.append(work("!")))
+    thread.start()
+    thread.join()
+    assert results == [("ada", True), "ada!"]
+
+
+def test_stream_keeps_the_request_alive(
+    app: t.Any, environ: t.Callable[..., t.Any]
+) -> None:
+    def generate() -> t.Iterator[str]:
+        yield "Hello "
+        yield request.args["name"]
+        yield "!"
+
+    with app.request_context(environ("/?name=World")):
+        stream = stream_with_context(generate())
+    # The view's block has ended, but the stream holds the context until done.
+    assert request.args["name"] == "World"
+    assert "".join(stream) == "Hello World!"
+    assert not has_request_context()
+
+
+def test_stream_decorator_form(app: t.Any, environ: t.Callable[..., t.Any]) -> None:
+    @stream_with_context
+    def generate(greeting: str) -> t.Iterator[str]:
+        yield greeting
+        yield request.args["name"]
+
+    assert generate.__name__ == "generate"
+    with app.request_context(environ("/?name=World")):
+        stream = generate("Hi ")
+    assert list(stream) == ["Hi ", "World"]
+
+
+def test_closing_a_stream_tears_down_and_closes_the_inner_generator(
+    app: t.Any, environ: t.Callable[..., t.Any]
+) -> None:
+    closed: list[str] = []
+    app.teardown_request_funcs.append(lambda exc: closed.append("teardown"))
+
+    def generate() -> t.Iterator[str]:
+        try:
+            yield "a"
+            yield "b"
+        finally:
+            closed.append("generator")
+
+    with app.request_context(environ()):
+        stream = stream_with_context(generate())
+    assert next(stream) == "a"
+    assert closed == []
+    assert has_request_context()
+    stream.close()  # type: ignore[attr-defined]
+    assert closed == ["generator", "teardown"]
+    assert not has_request_context()
