@@ -29,7 +29,8 @@ PACKAGES = ROOT / "packages"
 #: The name of the meta-package distribution.
 META = "flask"
 
-_REQUIREMENT = re.compile(
+#: A PEP 508 requirement, as far as our pyproject files use the grammar.
+REQUIREMENT = re.compile(
     r"""^\s*
     (?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*
     (?P<extras>\[[^\]]*\])?\s*
@@ -78,7 +79,7 @@ class Requirement:
         :param text: A PEP 508 requirement such as ``"kolben-contexts>=0.1,<0.2"``.
         :raises WorkspaceError: When the string is not a requirement.
         """
-        match = _REQUIREMENT.match(text)
+        match = REQUIREMENT.match(text)
         if match is None:
             raise WorkspaceError(f"cannot read the requirement {text!r}")
         extras = match["extras"] or "[]"
