@@ -186,6 +186,29 @@ def test_plan_patch_bump_keeps_ranges_that_still_admit_it(
     ]
 
 
+def test_bump_starts_from_the_last_release(
+    release: types.ModuleType, repo: pathlib.Path
+) -> None:
+    base = repo / "packages/kolben-base"
+    (base / "pyproject.toml").write_text(
+        (base / "pyproject.toml").read_text().replace("0.1.0", "0.2.0")
+    )
+    (base / "CHANGES.md").write_text(
+        "## Version 0.2.0\n\nUnreleased\n\n-   Next.\n\n\n"
+        "## Version 0.1.0\n\nReleased 2025-01-01\n\n-   First release.\n"
+    )
+    # The prepared version is what a minor release of 0.1.0 gives: kept.
+    version, changes = release.plan(repo, "kolben-base", "minor", TODAY)
+    assert version == "0.2.0"
+    assert [c.path.name for c in changes if "kolben-base" in str(c.path)] == [
+        "CHANGES.md"
+    ]
+    # A patch release would fall short of what the changelog prepares.
+    with pytest.raises(release.WorkspaceError, match="choose a bigger part"):
+        release.plan(repo, "kolben-base", "patch", TODAY)
+    assert release.plan(repo, "kolben-base", "major", TODAY)[0] == "1.0.0"
+
+
 def test_dry_run_without_build_changes_nothing(
     release: types.ModuleType, repo: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

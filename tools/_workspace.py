@@ -172,6 +172,8 @@ class Distribution:
     extras: dict[str, tuple[Requirement, ...]]
     #: ``dependency-groups`` with ``include-group`` entries expanded.
     groups: dict[str, tuple[str, ...]]
+    #: The whole ``pyproject.toml``, as read.
+    data: dict[str, t.Any] = dataclasses.field(default_factory=dict, repr=False)
 
     @property
     def pyproject(self) -> pathlib.Path:
@@ -236,6 +238,7 @@ def load_distribution(path: pathlib.Path) -> Distribution:
         dependencies=tuple(map(Requirement.parse, project.get("dependencies", []))),
         extras={k: tuple(map(Requirement.parse, v)) for k, v in optional.items()},
         groups=_expand_groups(data.get("dependency-groups", {})),
+        data=data,
     )
 
 

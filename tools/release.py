@@ -2,7 +2,10 @@
 
 Given a distribution and a part of its version to bump, this:
 
-1. bumps ``project.version`` in its ``pyproject.toml``;
+1. bumps the last released version (from ``CHANGES.md``; the pyproject
+   version if there is none yet) and writes it to ``project.version`` in its
+   ``pyproject.toml``; a version already prepared there is kept when the bump
+   reaches it, and refused when the bump falls short of it;
 2. turns the ``Unreleased`` stanza on top of its ``CHANGES.md`` into the new
    version's, dated today (``## Version 0.2.0`` / ``Released 2025-05-01``);
 3. widens every sibling's requirement on it whose range no longer admits the
@@ -123,6 +126,14 @@ def _top_stanza(changes: str) -> tuple[re.Match[str], int]:
     return heading, following.start() if following else len(changes)
 
 
+def last_released(changes: str) -> str | None:
+    """Return the version of the newest released stanza of a changelog, if any."""
+    for heading in _HEADING.finditer(changes):
+        if re.match(r"\s*\nReleased ", changes[heading.end() :]):
+            return heading["version"]
+    return None
+
+
 def release_changes(changes: str, version: str, today: dt.date) -> str:
     """Move the ``Unreleased`` stanza of a Pallets-format changelog under ``version``.
 
@@ -220,7 +231,14 @@ def plan(
             f"unknown distribution {name!r}; choose from {list(dists)}"
         )
     dist = dists[normalize(name)]
-    version = bump(dist.version, part)
+    changelog = dist.changes.read_text()
+    released = last_released(changelog)
+    version = bump(released or dist.version, part)
+    if version_tuple(version) < version_tuple(dist.version):
+        raise WorkspaceError(
+            f"{dist.name} is being prepared as {dist.version}; a {part} release"
+            f" after {released} would be {version}: choose a bigger part"
+        )
     changes = []
 
     def change(path: pathlib.Path, after: str) -> None:
@@ -229,7 +247,7 @@ def plan(
             changes.append(Change(path.relative_to(root), before, after))
 
     change(dist.pyproject, set_version(dist.pyproject.read_text(), version))
-    change(dist.changes, release_changes(dist.changes.read_text(), version, today))
+    change(dist.changes, release_changes(changelog, version, today))
     for sibling in dists.values():
         if sibling.name == dist.name:
             continue
