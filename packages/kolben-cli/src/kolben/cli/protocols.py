@@ -1,0 +1,82 @@
+"""What the command line needs from "the application" and from a blueprint.
+
+The ``flask`` meta-package's ``Flask`` and ``Blueprint`` satisfy these; any other
+application class can too. Only :meth:`CliApp.__call__` is needed to ``run`` an
+app: the commands look the other members up when they use them and do without
+the ones an app lacks (see each member).
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import typing as t
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import Map
+
+    from .scriptinfo import AppGroup
+
+
+class CliApp(t.Protocol):
+    """An application the ``flask`` command can load and work with."""
+
+    #: The app's name; :class:`~kolben.cli.CliAppFacet` names the app's command
+    #: group after it.
+    name: str
+
+    #: The module the app was created in; shown in the ``shell`` banner.
+    import_name: str
+
+    #: Set from ``FLASK_DEBUG`` by :meth:`ScriptInfo.load_app
+    #: <kolben.cli.ScriptInfo.load_app>` when the app has this attribute.
+    debug: bool
+
+    #: The URL map ``routes`` lists; an app without one cannot use ``routes``.
+    url_map: Map
+
+    @property
+    def cli(self) -> AppGroup:
+        """The app's own commands, offered by the ``flask`` group after the
+        built-in and plugin ones. Without it the app only gets those.
+        """
+
+    def app_context(self) -> t.ContextManager[t.Any]:
+        """Return a new application context; :func:`~kolben.cli.with_appcontext`
+        pushes one around every app command. Without it commands run bare.
+        """
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """Return the names ``shell`` starts with. Without it the shell starts with
+        ``app`` only.
+        """
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """The WSGI entry point ``run`` serves."""
+
+
+class CliBlueprint(t.Protocol):
+    """A blueprint owning a command group (:class:`~kolben.cli.CliBlueprintFacet`)."""
+
+    #: The blueprint's name; its command group is named after it by default.
+    name: str
+
+
+class CliOwner(t.Protocol):
+    """What :class:`~kolben.cli.CliAppFacet` reads from the class it is mixed into."""
+
+    #: Names the app's command group.
+    name: str
+
+
+class SetupGuard(t.Protocol):
+    """Optional: an app that forbids setup after it started handling requests."""
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        """Called by ``shell_context_processor`` before it registers anything;
+        raises when registering is no longer allowed (kolben.routing's scaffold
+        provides it).
+        """
