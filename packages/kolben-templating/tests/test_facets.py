@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import typing as t
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from kolben.contexts import g
 from kolben.contexts import session
 from kolben.templating import default_context_processor
+from kolben.templating import Environment
 from kolben.templating import render_template
 from kolben.templating import render_template_string
 
@@ -263,3 +265,40 @@ def test_passed_values_always_win(
     context = dict(passed)
     app.update_template_context(context)
     assert context == expected
+
+
+def test_concurrent_first_use_builds_one_complete_environment(app: t.Any) -> None:
+    app.add_template_filter(reverse)
+    count = 16
+    barrier = threading.Barrier(count)
+    seen: list[t.Any] = []
+
+    def first_use() -> None:
+        barrier.wait(timeout=10)
+        seen.append(app.jinja_env)
+
+    threads = [threading.Thread(target=first_use) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == count
+    assert all(env is seen[0] for env in seen)
+    assert seen[0].filters["reverse"] is reverse
+
+
+def test_a_recreated_environment_keeps_registrations(app: t.Any) -> None:
+    app.add_template_filter(reverse)
+    first = app.jinja_env
+    app.add_template_test(boolean)
+    del app.jinja_env
+    second = app.jinja_env
+    assert second is not first
+    assert second.filters["reverse"] is reverse
+    assert second.tests["boolean"] is boolean
+
+
+def test_the_environment_can_be_replaced(app: t.Any) -> None:
+    env = Environment(app)
+    app.jinja_env = env
+    assert app.jinja_env is env

@@ -3,15 +3,17 @@
 The ``flask`` meta-package mixes :class:`TemplatingAppFacet` into ``Flask`` and
 :class:`TemplatingBlueprintFacet` into ``Blueprint``. The facets have no
 ``__init__``: the loader and the environment are created on first use, and the
-template filters, tests and globals registered before that are kept until the
-environment exists. An application calls :meth:`TemplatingAppFacet._init_templating`
-from its constructor to install :func:`default_context_processor`.
+template filters, tests and globals registered are kept and added to the
+environment when it is created. An application calls
+:meth:`TemplatingAppFacet._init_templating` from its constructor to install
+:func:`default_context_processor`.
 """
 
 from __future__ import annotations
 
 import collections.abc as cabc
 import os
+import threading
 import typing as t
 from functools import cached_property
 
@@ -38,9 +40,14 @@ if t.TYPE_CHECKING:
 #: A template filter, test or global function.
 TemplateCallable = t.TypeVar("TemplateCallable", bound=cabc.Callable[..., t.Any])
 
-# Registrations made before the environment exists wait here, in order, as
-# (environment attribute, name, function).
-_PENDING = "_pending_jinja_registrations"
+# Every filter, test and global registered through the facet, in order, as
+# (environment attribute, name, function): applied to each environment created.
+_REGISTERED = "_jinja_registrations"
+
+# Guards creating environments and the pending registrations. Reentrant so that
+# an environment created by an app whose create_jinja_environment reads
+# jinja_env fails with a RecursionError rather than hanging.
+_env_lock = threading.RLock()
 
 
 def default_context_processor() -> dict[str, t.Any]:
@@ -125,15 +132,35 @@ class TemplatingAppFacet(TemplatingScaffoldFacet):
         if default_context_processor not in funcs:
             funcs.insert(0, default_context_processor)
 
-    @cached_property
+    @property
     def jinja_env(self) -> Environment:
         """The application's Jinja environment, created by
         :meth:`create_jinja_environment` the first time it is used.
+
+        It may be replaced by assignment, or deleted to be created again (with
+        the filters, tests and globals registered so far).
         """
-        env = self.create_jinja_environment()
-        for table, name, func in self.__dict__.pop(_PENDING, ()):
-            getattr(env, table)[name] = func
+        env: Environment | None = self.__dict__.get("jinja_env")
+        if env is not None:
+            return env
+        # Two threads rendering the first template at once must end up with
+        # one environment that has every registered filter, test and global.
+        with _env_lock:
+            env = self.__dict__.get("jinja_env")
+            if env is None:
+                env = self.create_jinja_environment()
+                for table, name, func in self.__dict__.get(_REGISTERED, ()):
+                    getattr(env, table)[name] = func
+                self.__dict__["jinja_env"] = env
         return env
+
+    @jinja_env.setter
+    def jinja_env(self, env: Environment) -> None:
+        self.__dict__["jinja_env"] = env
+
+    @jinja_env.deleter
+    def jinja_env(self) -> None:
+        self.__dict__.pop("jinja_env", None)
 
     def create_jinja_environment(self) -> Environment:
         """Create the environment :attr:`jinja_env` holds.
@@ -244,10 +271,10 @@ class TemplatingAppFacet(TemplatingScaffoldFacet):
     def _register_in_env(
         self, table: str, name: str, func: cabc.Callable[..., t.Any]
     ) -> None:
-        if "jinja_env" in self.__dict__:
-            getattr(self.jinja_env, table)[name] = func
-        else:
-            self.__dict__.setdefault(_PENDING, []).append((table, name, func))
+        with _env_lock:
+            self.__dict__.setdefault(_REGISTERED, []).append((table, name, func))
+            if "jinja_env" in self.__dict__:
+                getattr(self.jinja_env, table)[name] = func
 
     def template_filter(
         self, name: str | None = None
