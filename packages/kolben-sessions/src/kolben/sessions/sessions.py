@@ -1,0 +1,574 @@
+"""Session objects and the interfaces that load and store them.
+
+A *session* is a dict-like object holding one client's data between
+requests. A *session interface* opens it from a request and saves it to a
+response. :class:`SecureCookieSessionInterface` keeps the whole session in a
+cookie signed with itsdangerous: the client can read the data but not change
+it, and the server keeps no state. Its cookies are the ones Flask writes.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import functools
+import hashlib
+import typing as t
+from datetime import datetime
+from datetime import timezone
+
+from itsdangerous import BadData
+from itsdangerous import URLSafeTimedSerializer
+
+from .tag import TaggedJSONSerializer
+
+if t.TYPE_CHECKING:
+    from werkzeug.sansio.request import Request
+    from werkzeug.sansio.response import Response
+
+    from .protocols import SessionApp
+
+
+class SessionMixin(cabc.MutableMapping[str, t.Any]):
+    """The attributes every session has, on top of the mapping interface.
+
+    A session class is a mutable mapping that also inherits this mixin; the
+    simplest one is ``class Session(dict, SessionMixin): pass``. The flags
+    default to the safe values for an implementation that cannot track
+    changes: always save, always send ``Vary: Cookie``.
+    """
+
+    @property
+    def permanent(self) -> bool:
+        """Whether the session outlives the browser session, stored under the
+        ``"_permanent"`` key.
+
+        A permanent session's cookie expires after the app's
+        ``permanent_session_lifetime``; any other session cookie is deleted
+        when the browser closes.
+        """
+        return bool(self.get("_permanent", False))
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self["_permanent"] = bool(value)
+
+    #: Whether the session was newly created rather than loaded. Not every
+    #: implementation can tell, so this is ``False`` unless it can.
+    new = False
+
+    #: Whether the session changed and must be saved. An implementation that
+    #: cannot detect changes leaves this ``True``.
+    modified = True
+
+    #: Whether the session was read or written, which makes the response
+    #: depend on the cookie (``Vary: Cookie``). An implementation that cannot
+    #: detect access leaves this ``True``.
+    accessed = True
+
+
+class SecureCookieSession(dict[str, t.Any], SessionMixin):
+    """A dict that records reads in :attr:`accessed` and changes in
+    :attr:`modified`.
+
+    Every read of a key, of the keys, the values, the length or membership
+    sets :attr:`accessed`; every write through the session's own methods
+    sets both :attr:`modified` and :attr:`accessed`.
+
+    Changes *inside* a stored mutable value are invisible to the session:
+    after ``session["cart"].append(item)`` the session is not marked
+    modified, and the change is not saved unless you set
+    ``session.modified = True`` yourself (or assign the value again).
+
+    :param initial: the session's initial data.
+    """
+
+    #: Set when a write went through this session, so it must be saved.
+    modified = False
+
+    #: Set when the session was read or written during this request.
+    accessed = False
+
+    def __init__(
+        self,
+        initial: cabc.Mapping[str, t.Any]
+        | cabc.Iterable[tuple[str, t.Any]]
+        | None = None,
+    ) -> None:
+        if initial is None:
+            super().__init__()
+        else:
+            super().__init__(initial)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {dict.__repr__(self)}>"
+
+    def _written(self) -> None:
+        self.modified = True
+        self.accessed = True
+
+    # Reads.
+
+    def __getitem__(self, key: str) -> t.Any:
+        self.accessed = True
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.accessed = True
+        return super().__contains__(key)
+
+    def __len__(self) -> int:
+        self.accessed = True
+        return super().__len__()
+
+    def __iter__(self) -> cabc.Iterator[str]:
+        self.accessed = True
+        return super().__iter__()
+
+    def keys(self) -> t.Any:
+        self.accessed = True
+        return super().keys()
+
+    def values(self) -> t.Any:
+        self.accessed = True
+        return super().values()
+
+    def items(self) -> t.Any:
+        self.accessed = True
+        return super().items()
+
+    def copy(self) -> dict[str, t.Any]:
+        self.accessed = True
+        return super().copy()
+
+    # Writes.
+
+    def __setitem__(self, key: str, value: t.Any) -> None:
+        super().__setitem__(key, value)
+        self._written()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._written()
+
+    def clear(self) -> None:
+        super().clear()
+        self._written()
+
+    def pop(self, key: str, *default: t.Any) -> t.Any:
+        self.accessed = True
+        present = dict.__contains__(self, key)
+        rv = super().pop(key, *default)
+
+        if present:
+            self.modified = True
+
+        return rv
+
+    def popitem(self) -> tuple[str, t.Any]:
+        self.accessed = True
+        rv = super().popitem()
+        self.modified = True
+        return rv
+
+    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+
+        if not dict.__contains__(self, key):
+            self.modified = True
+
+        return super().setdefault(key, default)
+
+    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().update(*args, **kwargs)
+        self._written()
+
+    def __ior__(self, other: t.Any) -> SecureCookieSession:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
+class NullSession(SecureCookieSession):
+    """The session used when no real one could be opened, normally because
+    no secret key is set.
+
+    It can be read (it is always empty) but every write raises a
+    :exc:`RuntimeError` that says what is missing.
+    """
+
+    def _fail(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise RuntimeError(
+            "The session is unavailable because no secret key was set. Set the"
+            " secret_key on the application to something unique and secret."
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = _fail
+    setdefault = update = __ior__ = _fail
+
+
+class SessionInterface:
+    """The interface an application uses to open and save sessions.
+
+    Subclass it to store sessions elsewhere (a database, a cache), and
+    implement :meth:`open_session` and :meth:`save_session`; the other
+    methods read the cookie settings and the refresh policy from the app's
+    configuration (see :class:`~kolben.sessions.protocols.SessionApp`) and
+    can be overridden one by one.
+
+    :meth:`open_session` may return ``None`` to say the session cannot be
+    opened; the caller then uses :meth:`make_null_session`, and a session
+    for which :meth:`is_null_session` is true is never saved.
+    """
+
+    #: The class :meth:`make_null_session` instantiates.
+    null_session_class: type[SessionMixin] = NullSession
+
+    #: Whether the session data is pickled. Informational: nothing in this
+    #: package reads it.
+    pickle_based = False
+
+    def make_null_session(self, app: SessionApp) -> SessionMixin:
+        """Return a stand-in session for a request whose session could not be
+        opened, so that reading it still works and writing explains why not.
+
+        :param app: the application.
+        """
+        return self.null_session_class()
+
+    def is_null_session(self, obj: object) -> bool:
+        """Return whether ``obj`` is a null session, which must not be saved.
+
+        :param obj: the session to check.
+        """
+        return isinstance(obj, self.null_session_class)
+
+    def get_cookie_name(self, app: SessionApp) -> str:
+        """The session cookie's name: ``SESSION_COOKIE_NAME``.
+
+        :param app: the application.
+        """
+        return t.cast(str, app.config.get("SESSION_COOKIE_NAME", "session"))
+
+    def get_cookie_domain(self, app: SessionApp) -> str | None:
+        """The session cookie's ``Domain``: ``SESSION_COOKIE_DOMAIN``, or
+        ``None`` to leave the attribute out and limit the cookie to the exact
+        host.
+
+        :param app: the application.
+        """
+        return t.cast("str | None", app.config.get("SESSION_COOKIE_DOMAIN"))
+
+    def get_cookie_path(self, app: SessionApp) -> str:
+        """The session cookie's ``Path``: ``SESSION_COOKIE_PATH``, or
+        ``APPLICATION_ROOT`` when that is unset.
+
+        :param app: the application.
+        """
+        config = app.config
+        return t.cast(
+            str,
+            config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT", "/"),
+        )
+
+    def get_cookie_httponly(self, app: SessionApp) -> bool:
+        """Whether the cookie is hidden from JavaScript:
+        ``SESSION_COOKIE_HTTPONLY``.
+
+        :param app: the application.
+        """
+        return bool(app.config.get("SESSION_COOKIE_HTTPONLY", True))
+
+    def get_cookie_secure(self, app: SessionApp) -> bool:
+        """Whether the cookie is only sent over HTTPS: ``SESSION_COOKIE_SECURE``.
+
+        :param app: the application.
+        """
+        return bool(app.config.get("SESSION_COOKIE_SECURE", False))
+
+    def get_cookie_samesite(self, app: SessionApp) -> str | None:
+        """The cookie's ``SameSite`` policy (``"Strict"``, ``"Lax"`` or
+        ``"None"``): ``SESSION_COOKIE_SAMESITE``; ``None`` leaves it out.
+
+        :param app: the application.
+        """
+        return t.cast("str | None", app.config.get("SESSION_COOKIE_SAMESITE"))
+
+    def get_cookie_partitioned(self, app: SessionApp) -> bool:
+        """Whether the cookie is partitioned (CHIPS): ``SESSION_COOKIE_PARTITIONED``.
+
+        :param app: the application.
+        """
+        return bool(app.config.get("SESSION_COOKIE_PARTITIONED", False))
+
+    def get_expiration_time(
+        self, app: SessionApp, session: SessionMixin
+    ) -> datetime | None:
+        """When the session cookie expires: now plus the app's
+        ``permanent_session_lifetime`` for a permanent session, ``None`` (when
+        the browser closes) otherwise.
+
+        :param app: the application.
+        :param session: the session being saved.
+        """
+        if session.permanent:
+            return datetime.now(timezone.utc) + app.permanent_session_lifetime
+
+        return None
+
+    def should_set_cookie(self, app: SessionApp, session: SessionMixin) -> bool:
+        """Whether :meth:`save_session` writes the cookie: when the session
+        was modified, or when it is permanent and ``SESSION_REFRESH_EACH_REQUEST``
+        is true (to push its expiry forward).
+
+        :param app: the application.
+        :param session: the session being saved.
+        """
+        return session.modified or (
+            session.permanent
+            and bool(app.config.get("SESSION_REFRESH_EACH_REQUEST", True))
+        )
+
+    def should_open_to_refresh(self, app: SessionApp, request: Request) -> bool:
+        """Whether a session the request never touched must still be opened,
+        so that :meth:`save_session` can refresh its cookie.
+
+        Callers that open sessions lazily ask this at the end of a request.
+        It is true when ``SESSION_REFRESH_EACH_REQUEST`` is true and the
+        request carries a session cookie (which may hold a permanent session).
+        Not part of Flask's interface.
+
+        :param app: the application.
+        :param request: the request being answered.
+        """
+        return bool(app.config.get("SESSION_REFRESH_EACH_REQUEST", True)) and bool(
+            request.cookies.get(self.get_cookie_name(app))
+        )
+
+    def open_session(self, app: SessionApp, request: Request) -> SessionMixin | None:
+        """Load the session for ``request``, or return ``None`` when sessions
+        are unavailable (the caller then uses :meth:`make_null_session`).
+
+        It may be called before the request is matched to a URL rule.
+
+        :param app: the application.
+        :param request: the request being handled.
+        """
+        raise NotImplementedError
+
+    def save_session(
+        self, app: SessionApp, session: SessionMixin, response: Response
+    ) -> None:
+        """Store ``session`` on ``response``, for example by setting a cookie.
+        Not called for a null session.
+
+        :param app: the application.
+        :param session: the session to save.
+        :param response: the response about to be sent.
+        """
+        raise NotImplementedError
+
+
+def _sha1(data: bytes = b"") -> t.Any:
+    """The default digest for cookie signatures."""
+    # Looked up on each call rather than at import: a FIPS build of Python may
+    # lack SHA-1, and an app that configures another digest must still import.
+    return hashlib.sha1(data)
+
+
+def _make_serializer(
+    keys: tuple[str | bytes, ...],
+    salt: str,
+    digest_method: t.Any,
+    key_derivation: str,
+    serializer: t.Any,
+) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        t.cast(t.Any, list(keys)),
+        salt=salt,
+        serializer=serializer,
+        signer_kwargs={
+            "key_derivation": key_derivation,
+            "digest_method": digest_method,
+        },
+    )
+
+
+# Keyed by everything the serializer is built from, so a key rotation or a
+# subclass with another salt gets its own entry and no request builds one.
+_cached_serializer = functools.lru_cache(maxsize=64)(_make_serializer)
+
+#: The tagged JSON serializer session cookies are written with.
+session_json_serializer = TaggedJSONSerializer()
+
+
+class SecureCookieSessionInterface(SessionInterface):
+    """Keeps the session in a cookie signed with itsdangerous.
+
+    The cookie holds the session data as tagged JSON (see
+    :mod:`kolben.sessions.tag`), compressed when that is shorter, base64
+    encoded, with a timestamp and an HMAC signature. It is signed with the
+    app's ``secret_key``; cookies signed with a key in ``SECRET_KEY_FALLBACKS``
+    are still accepted and are re-signed with the current key when next saved.
+    A cookie whose signature does not verify, has expired or does not decode
+    yields a new empty session.
+
+    Override the class attributes to change the format; the defaults produce
+    the same cookies as Flask.
+    """
+
+    #: Salt mixed into the signing key, separating session cookies from
+    #: other values signed with the same secret key.
+    salt = "cookie-session"
+
+    #: The hash function for the signature: SHA-1.
+    digest_method = staticmethod(_sha1)
+
+    #: How itsdangerous derives the signing key from the secret key.
+    key_derivation = "hmac"
+
+    #: What turns the session's data into text and back.
+    serializer: t.Any = session_json_serializer
+
+    #: The class of the sessions this interface opens.
+    session_class: type[SecureCookieSession] = SecureCookieSession
+
+    def get_signing_serializer(self, app: SessionApp) -> URLSafeTimedSerializer | None:
+        """Return the itsdangerous serializer that signs and verifies session
+        cookies, or ``None`` when the app has no secret key.
+
+        Serializers are cached by secret key, fallback keys, :attr:`salt`,
+        :attr:`digest_method`, :attr:`key_derivation` and :attr:`serializer`,
+        so a request reuses the one built for its key set.
+
+        :param app: the application.
+        """
+        secret_key = app.secret_key
+
+        if not secret_key:
+            return None
+
+        fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
+        # itsdangerous signs with the last key and verifies newest first;
+        # Flask lists fallbacks most recent first.
+        keys = (*reversed(fallbacks), secret_key) if fallbacks else (secret_key,)
+        ident = (
+            keys,
+            self.salt,
+            self.digest_method,
+            self.key_derivation,
+            self.serializer,
+        )
+
+        try:
+            hash(ident)
+        except TypeError:
+            return _make_serializer(*ident)
+
+        return _cached_serializer(*ident)
+
+    def open_session(
+        self, app: SessionApp, request: Request
+    ) -> SecureCookieSession | None:
+        """Load the session from the request's cookie.
+
+        Returns ``None`` without a secret key, and a new empty session when
+        there is no cookie or it is invalid: tampered with, truncated,
+        expired (older than ``permanent_session_lifetime``), signed with an
+        unknown key, or not decodable.
+
+        :param app: the application.
+        :param request: the request being handled.
+        """
+        signer = self.get_signing_serializer(app)
+
+        if signer is None:
+            return None
+
+        value = request.cookies.get(self.get_cookie_name(app))
+
+        if not value:
+            return self.session_class()
+
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+
+        try:
+            data = signer.loads(value, max_age=max_age)
+        except (BadData, UnicodeError):
+            return self.session_class()
+
+        if not isinstance(data, dict):
+            return self.session_class()
+
+        return self.session_class(data)
+
+    def save_session(
+        self, app: SessionApp, session: SessionMixin, response: Response
+    ) -> None:
+        """Set, refresh or delete the session cookie on ``response``.
+
+        - A session that was read or written adds ``Vary: Cookie``.
+        - An emptied session (empty and modified) deletes the cookie.
+        - Otherwise the cookie is written when :meth:`should_set_cookie`
+          says so, expiring at :meth:`get_expiration_time`.
+
+        :param app: the application.
+        :param session: the session to save.
+        :param response: the response about to be sent.
+        """
+        accessed = session.accessed
+
+        if accessed:
+            response.vary.add("Cookie")
+
+        try:
+            self._store(app, session, response)
+        finally:
+            # Looking at the session to decide what to store is not the app
+            # reading it: keep the flag as the request left it.
+            if session.accessed != accessed:
+                session.accessed = accessed
+
+    def _store(
+        self, app: SessionApp, session: SessionMixin, response: Response
+    ) -> None:
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    self.get_cookie_name(app),
+                    path=self.get_cookie_path(app),
+                    domain=self.get_cookie_domain(app),
+                    secure=self.get_cookie_secure(app),
+                    httponly=self.get_cookie_httponly(app),
+                    samesite=self.get_cookie_samesite(app),
+                    partitioned=self.get_cookie_partitioned(app),
+                )
+                response.vary.add("Cookie")
+
+            return
+
+        if not self.should_set_cookie(app, session):
+            return
+
+        signer = self.get_signing_serializer(app)
+
+        if signer is None:
+            raise RuntimeError(
+                "The session cannot be saved because the secret key was removed"
+                " after it was opened."
+            )
+
+        response.set_cookie(
+            self.get_cookie_name(app),
+            signer.dumps(dict(session)),
+            expires=self.get_expiration_time(app, session),
+            path=self.get_cookie_path(app),
+            domain=self.get_cookie_domain(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
+        response.vary.add("Cookie")
