@@ -1,3 +1,29 @@
-"""The registration scaffold, blueprints, class-based views and URL building on werkzeug's routing map."""
+"""The registration scaffold, blueprints, class-based views and URL building on
+werkzeug's routing map.
+
+``kolben.routing`` is the routing layer of Flask as its own package: the
+decorators apps and blueprints share, blueprints, ``View``/``MethodView``,
+``url_for``, cached per-request hook lookups, and a standalone :class:`Router`
+for plain WSGI programs.
+"""
 
 from __future__ import annotations
+
+from .app import RoutingApp as RoutingApp
+from .blueprints import Blueprint as Blueprint
+from .blueprints import BlueprintSetupState as BlueprintSetupState
+from .blueprints import DeferredSetupFunction as DeferredSetupFunction
+from .hooks import blueprint_chain as blueprint_chain
+from .hooks import HookQueries as HookQueries
+from .hooks import split_blueprint_path as split_blueprint_path
+from .protocols import RoutingOwner as RoutingOwner
+from .protocols import StaticFilesBlueprint as StaticFilesBlueprint
+from .protocols import URLBuilder as URLBuilder
+from .router import Router as Router
+from .scaffold import get_root_path as get_root_path
+from .scaffold import Scaffold as Scaffold
+from .scaffold import setupmethod as setupmethod
+from .urls import url_for as url_for
+from .views import http_method_funcs as http_method_funcs
+from .views import MethodView as MethodView
+from .views import View as View

@@ -1,0 +1,435 @@
+"""The routing facet of an application: the URL map, blueprints, URL adapters
+and URL building.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import os
+import sys
+import typing as t
+import warnings
+import weakref
+from urllib.parse import quote
+
+from werkzeug.routing import BuildError
+from werkzeug.routing import Map
+from werkzeug.routing import MapAdapter
+from werkzeug.routing import Rule
+from werkzeug.wsgi import get_host
+
+from kolben.contexts import _cv_app
+from kolben.contexts import _cv_request
+
+from ._typing import RouteCallable
+from ._typing import URLBuildErrorHandler
+from .hooks import HookQueries
+from .scaffold import _endpoint_from_view_func
+from .scaffold import setupmethod
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.wrappers import Request
+
+    from .blueprints import Blueprint
+    from .protocols import RoutingOwner
+
+# Characters left alone when quoting a URL fragment (``_anchor``): the ones a
+# fragment may contain literally, plus "%" so pre-quoted anchors survive.
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def _request_blueprint(request: t.Any) -> str | None:
+    """The dotted name of the blueprint that handles ``request``, if any."""
+    try:
+        return request.blueprint  # type: ignore[no-any-return]
+    except AttributeError:
+        pass
+    rule = getattr(request, "url_rule", None)
+    endpoint = rule.endpoint if rule is not None else None
+    if isinstance(endpoint, str) and "." in endpoint:
+        return endpoint.rpartition(".")[0]
+    return None
+
+
+class RoutingApp(HookQueries):
+    """The routing part of an application class.
+
+    It owns the URL map and the application-side registration: view rules are
+    added to the map at once, blueprints are registered onto the app, and URLs
+    are built against the current request or the configured server. The hook
+    registries it inherits from :class:`~kolben.routing.Scaffold` are read
+    back through the cached queries of :class:`~kolben.routing.HookQueries`.
+
+    What it needs from the final application class (``config``,
+    ``send_static_file``, ``ensure_sync``) is listed by
+    :class:`~kolben.routing.protocols.RoutingOwner`.
+
+    :param import_name: the app's module or package name, usually ``__name__``.
+    :param static_url_path: URL prefix of the static route; defaults to the
+        static folder's name.
+    :param static_folder: the static files folder, relative to the root path;
+        ``None`` adds no static route.
+    :param static_host: the host the static route answers on; required with
+        ``host_matching`` when there is a static folder, forbidden without it.
+    :param host_matching: match rules by their ``host`` instead of only path.
+    :param subdomain_matching: match rules by subdomain against ``SERVER_NAME``.
+    :param template_folder: the templates folder, relative to the root path.
+    :param root_path: the folder relative paths start from.
+    """
+
+    #: The class of rules :meth:`add_url_rule` creates.
+    url_rule_class: type[Rule] = Rule
+
+    #: The class of :attr:`url_map`.
+    url_map_class: type[Map] = Map
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        #: Called in order with ``(error, endpoint, values)`` when building a
+        #: URL fails; the first result other than ``None`` is the URL.
+        self.url_build_error_handlers: list[URLBuildErrorHandler] = []
+        #: Registered blueprints by their dotted name.
+        self.blueprints: dict[str, Blueprint] = {}
+        #: The werkzeug routing map every rule is added to.
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        #: Whether rules are matched by subdomain relative to ``SERVER_NAME``.
+        self.subdomain_matching = subdomain_matching
+        #: The host the static route was added for, with host matching.
+        self.static_host = static_host
+        #: Set by the request pipeline when the first request starts; setup
+        #: methods refuse to run afterwards.
+        self._got_first_request = False
+
+        if self.has_static_folder:
+            if bool(static_host) != host_matching:
+                raise AssertionError("Invalid static_host/host_matching combination")
+            # The view holds the app weakly: the app must not be kept alive by a
+            # reference cycle through its own view functions.
+            app_ref = weakref.ref(self)
+
+            def static(**kwargs: t.Any) -> t.Any:
+                app = app_ref()
+                assert app is not None
+                return t.cast("RoutingOwner", app).send_static_file(**kwargs)
+
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=static,
+            )
+
+    @property
+    def host_matching(self) -> bool:
+        """Whether :attr:`url_map` matches rules by host."""
+        return self.url_map.host_matching
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called on the"
+                " application. It has already handled its first request, so a"
+                " change now would apply to some requests and not to others.\n"
+                "Make sure all imports, decorators, functions, etc. needed to"
+                " set up the application are done before running it."
+            )
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Add URL ``rule`` to the map, for ``endpoint`` and ``view_func``.
+
+        ::
+
+            app.add_url_rule("/users/<int:id>", "user", show_user)
+
+        :param rule: the URL rule, in werkzeug's syntax.
+        :param endpoint: the endpoint name; defaults to ``view_func.__name__``.
+        :param view_func: the view; may be left out to connect one later with
+            :meth:`endpoint` or ``view_functions``. Registering a different
+            function for an endpoint that has one is an error.
+        :param provide_automatic_options: answer ``OPTIONS`` requests
+            automatically. By default true unless ``OPTIONS`` is among the
+            methods, or the view sets the attribute of the same name, or the
+            ``PROVIDE_AUTOMATIC_OPTIONS`` config key is false.
+        :param options: passed to the rule class: ``methods`` (default: the
+            view's ``methods`` attribute, else ``GET``; ``HEAD`` follows
+            ``GET``), ``defaults``, ``subdomain``, ``host``, ``strict_slashes``,
+            ``merge_slashes``, ``redirect_to``, ...; the view's
+            ``required_methods`` attribute adds methods.
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
+        method_set = {method.upper() for method in methods}
+        required = set(getattr(view_func, "required_methods", ()))
+
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(
+                view_func, "provide_automatic_options", None
+            )
+        if provide_automatic_options is None:
+            config = getattr(self, "config", None)
+            enabled = config is None or config.get("PROVIDE_AUTOMATIC_OPTIONS", True)
+            provide_automatic_options = bool(enabled) and "OPTIONS" not in method_set
+            if provide_automatic_options:
+                required.add("OPTIONS")
+
+        rule_obj = self.url_rule_class(rule, methods=method_set | required, **options)
+        # The request pipeline reads this to answer OPTIONS itself.
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            existing = self.view_functions.get(endpoint)
+            if existing is not None and existing != view_func:
+                raise AssertionError(
+                    "View function mapping is overwriting an existing endpoint"
+                    f" function: {endpoint}"
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Register ``blueprint`` on this app, applying what it recorded.
+
+        :param blueprint: the blueprint.
+        :param options: override the blueprint's own settings for this
+            registration: ``url_prefix``, ``subdomain``, ``url_defaults``,
+            ``name`` (to register one blueprint several times); other keys
+            reach the blueprint's deferred functions in ``state.options``.
+        :raises ValueError: when the name is taken.
+        """
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> cabc.ValuesView[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return self.blueprints.values()
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Return a URL adapter for ``request``, or for the configured server.
+
+        With a request, the adapter matches and builds against the request's
+        host; ``TRUSTED_HOSTS`` is checked first (an untrusted host raises a
+        400 error). ``SERVER_NAME`` is the base for subdomain matching; with
+        host matching the request's host is used as is; with neither, every
+        request matches the default subdomain whatever its host.
+
+        Without a request, ``SERVER_NAME`` (with ``APPLICATION_ROOT`` and
+        ``PREFERRED_URL_SCHEME``) is needed to build URLs; without it this
+        returns ``None``.
+        """
+        config = t.cast("RoutingOwner", self).config
+        if request is not None:
+            trusted = config.get("TRUSTED_HOSTS")
+            if trusted is not None:
+                request.trusted_hosts = trusted
+            if request.trusted_hosts is not None:
+                # Raises SecurityError (400) for a host not in the list.
+                request.host = get_host(request.environ, request.trusted_hosts)
+            server_name = config.get("SERVER_NAME")
+            subdomain: str | None = None
+            if self.url_map.host_matching:
+                # A server name would replace the request's host and defeat
+                # host matching.
+                server_name = None
+            elif not self.subdomain_matching:
+                subdomain = self.url_map.default_subdomain or ""
+            elif server_name is not None:
+                subdomain = self._subdomain_of(request.environ, server_name)
+            return self.url_map.bind_to_environ(
+                request.environ, server_name=server_name, subdomain=subdomain
+            )
+
+        server_name = config.get("SERVER_NAME")
+        if server_name is None:
+            return None
+        return self.url_map.bind(
+            server_name,
+            script_name=config.get("APPLICATION_ROOT", "/"),
+            url_scheme=config.get("PREFERRED_URL_SCHEME", "http"),
+        )
+
+    def _subdomain_of(self, environ: WSGIEnvironment, server_name: str) -> str:
+        """The subdomain of the request's host under ``server_name``.
+
+        A host outside ``server_name`` gets the subdomain ``"<invalid>"``, which
+        matches no rule, and a warning.
+        """
+        host = get_host(environ).lower()
+        scheme = environ["wsgi.url_scheme"]
+        connection = environ.get("HTTP_CONNECTION", "").lower()
+        if (
+            "upgrade" in (part.strip(" \t") for part in connection.split(","))
+            and environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+        ):
+            scheme = "wss" if scheme == "https" else "ws"
+        server_name = server_name.lower()
+        # The default port is left out of the host, so leave it out here too.
+        if scheme in {"http", "ws"} and server_name.endswith(":80"):
+            server_name = server_name[:-3]
+        elif scheme in {"https", "wss"} and server_name.endswith(":443"):
+            server_name = server_name[:-4]
+        current = host.split(".")
+        configured = server_name.split(".")
+        offset = -len(configured)
+        if current[offset:] != configured:
+            self._warn(
+                f"Current server name {host!r} doesn't match configured server"
+                f" name {server_name!r}"
+            )
+            return "<invalid>"
+        return ".".join(filter(None, current[:offset]))
+
+    def _warn(self, message: str) -> None:
+        """Warn about the app's configuration, on behalf of the module that
+        defines the app's class, so it can be filtered per application.
+        """
+        module_name = type(self).__module__
+        module = sys.modules.get(module_name)
+        namespace = vars(module) if module is not None else {}
+        warnings.warn_explicit(
+            message,
+            UserWarning,
+            namespace.get("__file__") or module_name,
+            1,
+            module=module_name,
+            registry=namespace.setdefault("__warningregistry__", {}),
+        )
+
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Build the URL of ``endpoint`` with ``values``.
+
+        Inside a request the URL is relative to the host (``/users/1``) unless
+        ``_external`` or ``_scheme`` is given, and an endpoint starting with
+        ``.`` is relative to the current blueprint. Outside a request it is
+        absolute and needs ``SERVER_NAME``. Values the rule does not use become
+        query arguments.
+
+        :param endpoint: the endpoint name, e.g. ``"index"``, ``"admin.users"``
+            or ``".users"``.
+        :param _anchor: a fragment to append after ``#``.
+        :param _method: pick the rule that accepts this HTTP method.
+        :param _scheme: the scheme of an external URL.
+        :param _external: build an absolute URL with scheme and host.
+        :param values: the rule's variables and extra query arguments.
+        :raises RuntimeError: outside a request when there is no
+            ``SERVER_NAME``.
+        :raises werkzeug.routing.BuildError: when no rule fits and no
+            :attr:`url_build_error_handlers` entry returns a URL.
+        """
+        req_ctx = _cv_request.get(None)
+        url_adapter: MapAdapter | None
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                blueprint = _request_blueprint(req_ctx.request)
+                endpoint = endpoint[1:] if blueprint is None else blueprint + endpoint
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None and app_ctx.app is t.cast(t.Any, self):
+                url_adapter = app_ctx.url_adapter
+            else:
+                url_adapter = self.create_url_adapter(None)
+            if _external is None:
+                _external = True
+        if url_adapter is None:
+            raise RuntimeError(
+                "Unable to build URLs outside an active request without"
+                " 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT'"
+                " and 'PREFERRED_URL_SCHEME' as needed."
+            )
+        # An explicit scheme on a relative URL would be dropped silently, and
+        # the caller likely meant to switch to https: refuse instead.
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+
+        self.inject_url_defaults(endpoint, values)
+        try:
+            url = url_adapter.build(
+                endpoint,
+                values,
+                method=_method,
+                url_scheme=_scheme,
+                force_external=_external,
+            )
+        except BuildError as error:
+            values.update(
+                _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
+            )
+            return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is not None:
+            url = f"{url}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
+        return url
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """Let the URL default functions for ``endpoint`` fill in ``values``:
+        the app's, then those of the blueprints in the endpoint's name.
+        """
+        for func in self.url_default_functions_for(endpoint):
+            func(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, t.Any]
+    ) -> str:
+        """Give :attr:`url_build_error_handlers` a chance to produce a URL.
+
+        Each handler gets ``(error, endpoint, values)``; the first result other
+        than ``None`` is returned. A handler may raise a new
+        :exc:`~werkzeug.routing.BuildError`, which replaces ``error``. When none
+        succeeds the error is raised.
+        """
+        for handler in self.url_build_error_handlers:
+            try:
+                url = handler(error, endpoint, values)
+            except BuildError as replaced:
+                error = replaced
+            else:
+                if url is not None:
+                    return url  # type: ignore[no-any-return]
+        if error is sys.exc_info()[1]:
+            # Re-raise the active error itself, keeping its traceback.
+            raise
+        raise error

@@ -1,0 +1,266 @@
+"""The per-request questions a request pipeline asks the hook registries.
+
+Which ``before_request`` functions apply to a request routed to blueprint
+``"admin.users"``, in which order? Which handler takes a ``Forbidden`` raised
+there? The answers depend only on registration, so :class:`HookQueries`
+computes each one once per blueprint chain and caches it; any change to a
+registry (through a decorator or by mutating the dicts directly) invalidates
+every cached answer at once.
+
+A blueprint chain is what :func:`blueprint_chain` returns for the request's
+blueprint: its dotted name, then each parent's, innermost first.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import typing as t
+from functools import lru_cache
+
+from ._registry import Stamp
+from ._registry import stamp_of
+from ._typing import AfterRequestCallable
+from ._typing import BeforeRequestCallable
+from ._typing import ErrorHandlerCallable
+from ._typing import TeardownCallable
+from ._typing import TemplateContextProcessorCallable
+from ._typing import URLDefaultCallable
+from ._typing import URLValuePreprocessorCallable
+from .scaffold import Scaffold
+
+# Answers keyed by exception class or endpoint prefix come from an open set; a
+# program making endless new classes or endpoints must not grow the cache forever.
+_MAX_CACHED = 1024
+
+
+@lru_cache(maxsize=1024)
+def blueprint_chain(name: str | None) -> tuple[str, ...]:
+    """Return the chain of blueprint names for blueprint ``name``, innermost first.
+
+    ``"a.b.c"`` gives ``("a.b.c", "a.b", "a")``; ``None`` (a request that no
+    blueprint handles) gives ``()``. The result is cached and hashable, ready
+    to pass to the :class:`HookQueries` methods.
+    """
+    if not name:
+        return ()
+    chain = [name]
+    while "." in name:
+        name = name.rpartition(".")[0]
+        chain.append(name)
+    return tuple(chain)
+
+
+def split_blueprint_path(name: str) -> list[str]:
+    """Return :func:`blueprint_chain` of ``name`` as a new list.
+
+    This is the value of Flask's ``request.blueprints``:
+    ``split_blueprint_path("a.b.c") == ["a.b.c", "a.b", "a"]``.
+    """
+    return list(blueprint_chain(name))
+
+
+class _QueryCache:
+    """The cached answers of one app, valid while its stamp is unchanged."""
+
+    __slots__ = (
+        "stamp",
+        "seen",
+        "url_values",
+        "before",
+        "after",
+        "teardown",
+        "context",
+        "url_defaults",
+        "errors",
+    )
+
+    def __init__(self, stamp: Stamp) -> None:
+        self.stamp = stamp
+        self.reset()
+
+    def reset(self) -> None:
+        self.seen = self.stamp.value
+        self.url_values: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
+        self.before: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
+        self.after: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
+        self.teardown: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
+        self.context: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
+        self.url_defaults: dict[str, tuple[t.Any, ...]] = {}
+        self.errors: dict[tuple[type, tuple[str, ...]], t.Any] = {}
+
+
+def _app_first(
+    registry: cabc.Mapping[str | None, list[t.Any]], chain: tuple[str, ...]
+) -> tuple[t.Any, ...]:
+    """The app's functions, then each blueprint's from outermost to innermost,
+    each group in registration order.
+    """
+    funcs: list[t.Any] = []
+    for name in (None, *reversed(chain)):
+        group = registry.get(name)
+        if group:
+            funcs.extend(group)
+    return tuple(funcs)
+
+
+def _app_last(
+    registry: cabc.Mapping[str | None, list[t.Any]], chain: tuple[str, ...]
+) -> tuple[t.Any, ...]:
+    """Each blueprint's functions from innermost to outermost, then the app's,
+    each group last registered first.
+    """
+    funcs: list[t.Any] = []
+    for name in (*chain, None):
+        group = registry.get(name)
+        if group:
+            funcs.extend(reversed(group))
+    return tuple(funcs)
+
+
+class HookQueries(Scaffold):
+    """Cached answers to "which functions apply to this request?".
+
+    ``blueprints`` is the request's blueprint chain, innermost first (a tuple
+    from :func:`blueprint_chain`, or any sequence of names). Each method
+    returns a tuple of functions in the order they must be called; call them
+    through the owner's ``ensure_sync`` when they may be ``async``.
+    """
+
+    def _queries(self) -> _QueryCache:
+        cache: _QueryCache | None = self.__dict__.get("_query_cache")
+        if cache is None:
+            cache = self.__dict__["_query_cache"] = _QueryCache(stamp_of(self))
+        elif cache.seen != cache.stamp.value:
+            cache.reset()
+        return cache
+
+    def url_value_preprocessors_for(
+        self, blueprints: cabc.Sequence[str]
+    ) -> tuple[URLValuePreprocessorCallable, ...]:
+        """The URL value preprocessors to call with ``(endpoint, view_args)``:
+        the app's, then outermost to innermost blueprint, each in registration
+        order.
+        """
+        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
+        table = self._queries().url_values
+        try:
+            return table[chain]
+        except KeyError:
+            funcs = table[chain] = _app_first(self.url_value_preprocessors, chain)
+            return funcs
+
+    def before_request_funcs_for(
+        self, blueprints: cabc.Sequence[str]
+    ) -> tuple[BeforeRequestCallable, ...]:
+        """The ``before_request`` functions: the app's, then outermost to
+        innermost blueprint, each in registration order. The first one returning
+        a value other than ``None`` ends the chain.
+        """
+        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
+        table = self._queries().before
+        try:
+            return table[chain]
+        except KeyError:
+            funcs = table[chain] = _app_first(self.before_request_funcs, chain)
+            return funcs
+
+    def after_request_funcs_for(
+        self, blueprints: cabc.Sequence[str]
+    ) -> tuple[AfterRequestCallable, ...]:
+        """The ``after_request`` functions: innermost blueprint first, the app
+        last, each last registered first.
+        """
+        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
+        table = self._queries().after
+        try:
+            return table[chain]
+        except KeyError:
+            funcs = table[chain] = _app_last(self.after_request_funcs, chain)
+            return funcs
+
+    def teardown_request_funcs_for(
+        self, blueprints: cabc.Sequence[str]
+    ) -> tuple[TeardownCallable, ...]:
+        """The ``teardown_request`` functions, in the order of
+        :meth:`after_request_funcs_for`.
+        """
+        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
+        table = self._queries().teardown
+        try:
+            return table[chain]
+        except KeyError:
+            funcs = table[chain] = _app_last(self.teardown_request_funcs, chain)
+            return funcs
+
+    def template_context_processors_for(
+        self, blueprints: cabc.Sequence[str]
+    ) -> tuple[TemplateContextProcessorCallable, ...]:
+        """The template context processors: the app's, then outermost to
+        innermost blueprint, so the innermost blueprint's values win.
+        """
+        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
+        table = self._queries().context
+        try:
+            return table[chain]
+        except KeyError:
+            funcs = table[chain] = _app_first(self.template_context_processors, chain)
+            return funcs
+
+    def url_default_functions_for(
+        self, endpoint: str
+    ) -> tuple[URLDefaultCallable, ...]:
+        """The URL default functions for building a URL to ``endpoint``: the
+        app's, then those of the blueprints named by the endpoint's dotted
+        prefix, outermost first. The endpoint decides, not the current request,
+        so URLs can be built outside one.
+        """
+        prefix = endpoint.rpartition(".")[0]
+        table = self._queries().url_defaults
+        try:
+            return table[prefix]
+        except KeyError:
+            funcs = _app_first(self.url_default_functions, blueprint_chain(prefix))
+            if len(table) < _MAX_CACHED:
+                table[prefix] = funcs
+            return funcs
+
+    def _find_error_handler(
+        self, e: BaseException, blueprints: cabc.Sequence[str]
+    ) -> ErrorHandlerCallable | None:
+        """Return the handler registered for ``e``, or ``None``.
+
+        Handlers registered by HTTP code come first (when ``e`` is an HTTP
+        exception), then those registered by class; within each kind the
+        blueprints are tried innermost first and then the app, and for each
+        the exception's classes are tried in MRO order, the closest winning.
+        """
+        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
+        exc_type = type(e)
+        table = self._queries().errors
+        key = (exc_type, chain)
+        try:
+            return table[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        exc_class, code = self._get_exc_class_and_code(exc_type)  # type: ignore[arg-type]
+        spec = self.error_handler_spec
+        handler: ErrorHandlerCallable | None = None
+        names = (*chain, None)
+        for c in (code, None) if code is not None else (None,):
+            for name in names:
+                by_code = spec.get(name)
+                handler_map = by_code.get(c) if by_code else None
+                if not handler_map:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handler_map.get(cls)
+                    if handler is not None:
+                        break
+                if handler is not None:
+                    break
+            if handler is not None:
+                break
+        if len(table) >= _MAX_CACHED:
+            table.clear()
+        table[key] = handler
+        return handler
