@@ -172,7 +172,7 @@ def test_missing_posts_are_404(
 
 
 _printable = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
+    st.characters(codec="utf-8", exclude_categories=["Cc"]), min_size=1, max_size=40
 )
 
 
