@@ -21,7 +21,8 @@ def run_pytest(
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(tmp_path)],
+        # Only the trivial file: the folder may hold a link to packages/.
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "test_trivial.py"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

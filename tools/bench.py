@@ -1,0 +1,297 @@
+"""Per-request speed of our ``flask`` against upstream Flask 3.1.3, in one run.
+
+What it proves: how many requests per second the same application code serves
+on our ``flask`` and on upstream Flask 3.1.3, scenario by scenario, next to the
+floor of werkzeug alone, as ratios; how many Python function calls a request
+costs on each (deterministic, so it is immune to machine noise); how long
+``import flask`` and building an app with 1000 routes take.
+
+Run it through hatch, so "ours" is the workspace environment::
+
+    hatch run bench                  # full run, prints a Markdown table
+    hatch run bench --smoke          # a few milliseconds per scenario (CI)
+    hatch run bench --e2e            # also gunicorn + wrk over loopback
+    hatch run bench -s hello -s 404  # only some scenarios
+
+Upstream Flask 3.1.3 is installed by the tool into a throwaway virtualenv under
+``.cache/bench/`` with the same werkzeug version as ours. Each repeat runs every
+target in a fresh process, alternating targets, and the table shows medians.
+Results are also written as JSON (``--json``, default ``.cache/bench/results.json``).
+CI runs only the smoke mode and never asserts on timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "bench"
+WORKER = ROOT / "tools" / "bench_scenarios.py"
+UPSTREAM_FLASK = "flask==3.1.3"
+SCENARIOS = [
+    "hello",
+    "routing-1000",
+    "url_for",
+    "json",
+    "template",
+    "session",
+    "form-post",
+    "404",
+    "blueprint-hooks",
+]
+
+
+def run(cmd: list[str], **kwargs: t.Any) -> subprocess.CompletedProcess[str]:
+    """Run a command outside the checkout, failing loudly with its output."""
+    kwargs.setdefault("cwd", tempfile.gettempdir())
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"command failed: {' '.join(cmd)}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def version_of(python: str, distribution: str) -> str:
+    """The installed version of ``distribution`` in ``python``'s environment."""
+    code = f"import importlib.metadata as m; print(m.version({distribution!r}))"
+    return run([python, "-c", code]).stdout.strip()
+
+
+def upstream_python(extra: list[str]) -> str:
+    """Create (once) the throwaway virtualenv with upstream Flask; return its python."""
+    venv = CACHE / "upstream-venv"
+    python = venv / "bin" / "python"
+    werkzeug = version_of(sys.executable, "werkzeug")
+    wanted = [UPSTREAM_FLASK, f"werkzeug=={werkzeug}", *extra]
+    stamp = venv / "kolben-requirements.txt"
+    if not python.exists() or stamp.read_text() != "\n".join(wanted):
+        shutil.rmtree(venv, ignore_errors=True)
+        uv = shutil.which("uv")
+        if uv:
+            run([uv, "venv", "-q", "-p", sys.executable, str(venv)])
+            run([uv, "pip", "install", "-q", "-p", str(python), *wanted])
+        else:
+            run([sys.executable, "-m", "venv", str(venv)])
+            run([str(python), "-m", "pip", "install", "-q", *wanted])
+        stamp.write_text("\n".join(wanted))
+    return str(python)
+
+
+def check_ours(python: str) -> None:
+    """Refuse to measure if "ours" is not the workspace's flask."""
+    code = "import flask, pathlib; print(pathlib.Path(flask.__file__).resolve())"
+    location = run([python, "-c", code]).stdout.strip()
+    if not location.startswith(str(ROOT / "packages" / "flask")):
+        sys.exit(
+            f"'ours' imports flask from {location}; run this with `hatch run bench`"
+        )
+
+
+def measure(
+    python: str, target: str, seconds: float, names: list[str]
+) -> dict[str, t.Any]:
+    """Run the scenario worker once in a fresh process."""
+    out = run([python, str(WORKER), target, str(seconds), *names]).stdout
+    return t.cast("dict[str, t.Any]", json.loads(out))
+
+
+def import_time(python: str, repeats: int) -> float:
+    """Median seconds for ``import flask`` in a fresh process."""
+    code = (
+        "import time; s = time.perf_counter(); import flask;"
+        " print(time.perf_counter() - s)"
+    )
+    return statistics.median(
+        float(run([python, "-c", code]).stdout) for _ in range(repeats)
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def end_to_end(python: str, scenario: str, seconds: int) -> dict[str, float]:
+    """Serve one scenario with gunicorn (sync workers) on loopback, load it with wrk."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("--e2e needs wrk (apt-get install -y wrk)")
+    port = free_port()
+    app_module = tempfile.mkdtemp(prefix="kolben-e2e-")
+    pathlib.Path(app_module, "bench_e2e.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(WORKER.parent)!r})\n"
+        "from bench_scenarios import flask_scenarios\n"
+        f"app = flask_scenarios()[{scenario!r}].app\n"
+    )
+    server = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            app_module,
+            "bench_e2e:app",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        out = run(
+            [
+                wrk,
+                "-t2",
+                "-c16",
+                f"-d{seconds}s",
+                "--latency",
+                f"http://127.0.0.1:{port}/",
+            ]
+        ).stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(app_module, ignore_errors=True)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    latency = float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan")
+    return {"rps": rps, "p99_ms": latency}
+
+
+def table(results: dict[str, t.Any]) -> str:
+    """The Markdown table of medians and ratios."""
+    lines = [
+        "| scenario | ours req/s | upstream req/s | werkzeug floor req/s"
+        " | ours/upstream | ours/floor | calls ours | calls upstream |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in results["scenarios"].items():
+        lines.append(
+            f"| {name} | {row['ours']:,.0f} | {row['upstream']:,.0f}"
+            f" | {row['floor']:,.0f}"
+            f" | {row['ours'] / row['upstream']:.2f} | {row['ours'] / row['floor']:.2f}"
+            f" | {row['calls_ours']:.0f} | {row['calls_upstream']:.0f} |"
+        )
+    extra = results["extra"]
+    lines += [
+        "",
+        "| measure | ours | upstream | upstream/ours |",
+        "|---|---:|---:|---:|",
+        f"| import flask (ms) | {extra['import_ours'] * 1e3:.1f}"
+        f" | {extra['import_upstream'] * 1e3:.1f}"
+        f" | {extra['import_upstream'] / extra['import_ours']:.2f} |",
+        f"| build app with 1000 routes (ms) | {extra['build_ours'] * 1e3:.1f}"
+        f" | {extra['build_upstream'] * 1e3:.1f}"
+        f" | {extra['build_upstream'] / extra['build_ours']:.2f} |",
+    ]
+    for name, e2e in results.get("e2e", {}).items():
+        lines.append(
+            f"| e2e {name}: gunicorn+wrk req/s (p99 ms) | {e2e['ours']['rps']:,.0f}"
+            f" ({e2e['ours']['p99_ms']:.1f}) | {e2e['upstream']['rps']:,.0f}"
+            f" ({e2e['upstream']['p99_ms']:.1f}) |"
+            f" {e2e['upstream']['rps'] / e2e['ours']['rps']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny run for CI")
+    parser.add_argument(
+        "--seconds", type=float, default=1.0, help="per scenario and repeat"
+    )
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("-s", "--scenario", action="append", choices=SCENARIOS)
+    parser.add_argument("--e2e", action="store_true", help="also gunicorn + wrk")
+    parser.add_argument("--e2e-seconds", type=int, default=5)
+    parser.add_argument("--json", type=pathlib.Path, default=CACHE / "results.json")
+    args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.repeats = 0.02, 1
+    names = args.scenario or []
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    ours = sys.executable
+    check_ours(ours)
+    upstream = upstream_python(["gunicorn"] if args.e2e else [])
+    targets = {
+        "ours": (ours, "flask"),
+        "upstream": (upstream, "flask"),
+        "floor": (ours, "floor"),
+    }
+
+    runs: dict[str, list[dict[str, t.Any]]] = {name: [] for name in targets}
+    for _ in range(args.repeats):
+        for name, (python, target) in targets.items():
+            runs[name].append(measure(python, target, args.seconds, names))
+
+    def median(target: str, scenario: str, key: str) -> float:
+        values: list[float] = [r["scenarios"][scenario][key] for r in runs[target]]
+        return statistics.median(values)
+
+    results: dict[str, t.Any] = {
+        "scenarios": {},
+        "versions": {
+            "flask (ours)": version_of(ours, "flask"),
+            "flask (upstream)": version_of(upstream, "flask"),
+            "werkzeug": version_of(ours, "werkzeug"),
+        },
+    }
+    for scenario in runs["ours"][0]["scenarios"]:
+        results["scenarios"][scenario] = {
+            "ours": median("ours", scenario, "rps"),
+            "upstream": median("upstream", scenario, "rps"),
+            "floor": median("floor", scenario, "rps"),
+            "calls_ours": median("ours", scenario, "calls"),
+            "calls_upstream": median("upstream", scenario, "calls"),
+        }
+    repeats = 3 if args.smoke else 9
+    results["extra"] = {
+        "import_ours": import_time(ours, repeats),
+        "import_upstream": import_time(upstream, repeats),
+        "build_ours": statistics.median(r["build_1000_routes"] for r in runs["ours"]),
+        "build_upstream": statistics.median(
+            r["build_1000_routes"] for r in runs["upstream"]
+        ),
+    }
+    if args.e2e:
+        results["e2e"] = {
+            name: {
+                "ours": end_to_end(ours, name, args.e2e_seconds),
+                "upstream": end_to_end(upstream, name, args.e2e_seconds),
+            }
+            for name in (names or ["hello"])
+        }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2))
+    print(table(results))
+    print(f"\nversions: {results['versions']}; JSON written to {args.json}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    main()
