@@ -20,6 +20,8 @@ from kolben.cli import prepare_import
 from kolben.cli import register_app_class
 from kolben.cli import ScriptInfo
 from kolben.cli import unregister_app_class
+from kolben.contexts import current_app
+from kolben.contexts import g
 
 
 def module(**attrs: t.Any) -> types.ModuleType:
@@ -94,6 +96,11 @@ def test_app_wins_over_application(app_class: t.Any) -> None:
 def test_find_best_app_takes_the_single_app_under_any_name(app_class: t.Any) -> None:
     only = app_class()
     assert find_best_app(module(myapp=only, helper=lambda: None)) is only
+
+
+def test_scanning_skips_objects_failing_attribute_access(app_class: t.Any) -> None:
+    only = app_class()
+    assert find_best_app(module(current_app=current_app, g=g, hello=only)) is only
 
 
 def test_the_same_app_under_two_names_is_one_app(app_class: t.Any) -> None:

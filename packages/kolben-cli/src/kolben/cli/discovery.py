@@ -66,7 +66,14 @@ def is_app(obj: object) -> bool:
     """Whether discovery would take ``obj`` as an application instance."""
     if _app_classes:
         return isinstance(obj, tuple(_app_classes))
-    return not isinstance(obj, type) and callable(getattr(obj, "wsgi_app", None))
+    if isinstance(obj, type):
+        return False
+    try:
+        return callable(getattr(obj, "wsgi_app", None))
+    except Exception:
+        # Modules hold objects whose attribute access can fail, like an unbound
+        # context proxy (``from kolben.contexts import current_app``).
+        return False
 
 
 def _accept_named(obj: object) -> bool:

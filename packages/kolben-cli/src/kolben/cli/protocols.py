@@ -22,19 +22,27 @@ if t.TYPE_CHECKING:
 class CliApp(t.Protocol):
     """An application the ``flask`` command can load and work with."""
 
-    #: The app's name; :class:`~kolben.cli.CliAppFacet` names the app's command
-    #: group after it.
-    name: str
+    @property
+    def name(self) -> str:
+        """The app's name; :class:`~kolben.cli.CliAppFacet` names the app's command
+        group after it.
+        """
 
-    #: The module the app was created in; shown in the ``shell`` banner.
-    import_name: str
+    @property
+    def import_name(self) -> str:
+        """The module the app was created in; shown in the ``shell`` banner
+        (the app's ``repr`` without it).
+        """
 
     #: Set from ``FLASK_DEBUG`` by :meth:`ScriptInfo.load_app
     #: <kolben.cli.ScriptInfo.load_app>` when the app has this attribute.
     debug: bool
 
-    #: The URL map ``routes`` lists; an app without one cannot use ``routes``.
-    url_map: Map
+    @property
+    def url_map(self) -> Map:
+        """The URL map ``routes`` lists; an app without one cannot use ``routes``.
+        Its ``host_matching`` decides between a host and a subdomain column.
+        """
 
     @property
     def cli(self) -> AppGroup:
@@ -59,17 +67,21 @@ class CliApp(t.Protocol):
 
 
 class CliBlueprint(t.Protocol):
-    """A blueprint owning a command group (:class:`~kolben.cli.CliBlueprintFacet`)."""
+    """What :class:`~kolben.cli.CliBlueprintFacet` reads from the blueprint class
+    it is mixed into.
+    """
 
-    #: The blueprint's name; its command group is named after it by default.
-    name: str
+    @property
+    def name(self) -> str:
+        """The blueprint's name; its command group is named after it by default."""
 
 
 class CliOwner(t.Protocol):
     """What :class:`~kolben.cli.CliAppFacet` reads from the class it is mixed into."""
 
-    #: Names the app's command group.
-    name: str
+    @property
+    def name(self) -> str:
+        """Names the app's command group (read once, when ``cli`` is first used)."""
 
 
 class SetupGuard(t.Protocol):
