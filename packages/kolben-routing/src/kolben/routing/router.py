@@ -201,12 +201,14 @@ class Router(ContextsAppFacet, RoutingApp):
         """Call the URL value preprocessors, then the ``before_request``
         functions; return the first value one of those returns, if any.
         """
-        request: t.Any = _current().request
+        request = _current().request
         chain = _chain(request)
-        rule = request.url_rule
+        # A plain werkzeug request has these only once it was matched.
+        rule = getattr(request, "url_rule", None)
         endpoint = rule.endpoint if rule is not None else None
+        view_args = getattr(request, "view_args", None)
         for preprocess in self.url_value_preprocessors_for(chain):
-            preprocess(endpoint, request.view_args)
+            preprocess(endpoint, view_args)
         for before in self.before_request_funcs_for(chain):
             rv = self.ensure_sync(before)()
             if rv is not None:
