@@ -26,6 +26,7 @@ from kolben.cli import CliAppFacet
 from kolben.cli import CliBlueprintFacet
 from kolben.cli import DEFAULT_CLI_GROUP
 from kolben.cli import register_app_class
+from kolben.cli import registered_app_classes
 from kolben.cli import unregister_app_class
 from kolben.contexts import _cv_app
 from kolben.contexts import _cv_request
@@ -126,6 +127,21 @@ def _clean_process_state() -> cabc.Iterator[None]:
         del sys.modules[name]
 
 
+@pytest.fixture(autouse=True)
+def _no_registered_app_classes() -> cabc.Iterator[None]:
+    """Start each test with no app class registered (in a run that also tests the
+    meta-package, ``flask.Flask`` is), and restore the registry afterwards.
+    """
+    saved = registered_app_classes()
+    for cls in saved:
+        unregister_app_class(cls)
+    yield
+    for cls in registered_app_classes():
+        unregister_app_class(cls)
+    for cls in saved:
+        register_app_class(cls)
+
+
 def _unwind(var: t.Any) -> bool:
     leaked = False
     while (ctx := var.get(None)) is not None and ctx._tokens:
@@ -160,11 +176,10 @@ def app() -> TinyApp:
 
 
 @pytest.fixture
-def registered() -> cabc.Iterator[type[TinyApp]]:
+def registered() -> type[TinyApp]:
     """TinyApp registered as the application class, like the meta-package's Flask."""
     register_app_class(TinyApp)
-    yield TinyApp
-    unregister_app_class(TinyApp)
+    return TinyApp
 
 
 @pytest.fixture

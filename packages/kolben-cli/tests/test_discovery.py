@@ -18,6 +18,7 @@ from kolben.cli import locate_app
 from kolben.cli import NoAppException
 from kolben.cli import prepare_import
 from kolben.cli import register_app_class
+from kolben.cli import registered_app_classes
 from kolben.cli import ScriptInfo
 from kolben.cli import unregister_app_class
 from kolben.contexts import current_app
@@ -66,11 +67,12 @@ def test_register_app_class_is_idempotent_and_a_decorator(registered: t.Any) -> 
     class Extra:
         pass
 
-    try:
-        assert register_app_class(registered) is registered
-        assert is_app(Extra())
-    finally:
-        unregister_app_class(Extra)
+    assert register_app_class(registered) is registered
+    assert registered_app_classes() == (registered, Extra)
+    assert is_app(Extra())
+    unregister_app_class(Extra)
+    unregister_app_class(Extra)
+    assert registered_app_classes() == (registered,)
     assert not is_app(Extra())
     assert is_app(registered())
 

@@ -17,6 +17,7 @@ from .discovery import locate_app as locate_app
 from .discovery import NoAppException as NoAppException
 from .discovery import prepare_import as prepare_import
 from .discovery import register_app_class as register_app_class
+from .discovery import registered_app_classes as registered_app_classes
 from .discovery import unregister_app_class as unregister_app_class
 from .env import get_debug_flag as get_debug_flag
 from .env import get_load_dotenv as get_load_dotenv

@@ -62,6 +62,11 @@ def unregister_app_class(cls: type) -> None:
         _app_classes.remove(cls)
 
 
+def registered_app_classes() -> tuple[type, ...]:
+    """The classes registered with :func:`register_app_class`, in order."""
+    return tuple(_app_classes)
+
+
 def is_app(obj: object) -> bool:
     """Whether discovery would take ``obj`` as an application instance."""
     if _app_classes:
