@@ -20,7 +20,7 @@ from .discovery import prepare_import
 from .env import get_debug_flag
 from .env import get_load_dotenv
 
-F = t.TypeVar("F", bound=cabc.Callable[..., t.Any])
+_F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
 
 #: The files tried, in order, when no app is named.
 DEFAULT_APP_FILES = ("wsgi.py", "app.py")
@@ -111,7 +111,7 @@ class ScriptInfo:
 pass_script_info = click.make_pass_decorator(ScriptInfo, ensure=True)
 
 
-def with_appcontext(f: F) -> F:
+def with_appcontext(f: _F) -> _F:
     """Run the decorated click callback inside the application's app context.
 
     The application comes from the context's :class:`ScriptInfo`
@@ -141,7 +141,7 @@ def with_appcontext(f: F) -> F:
                     ctx.with_resource(push())
         return ctx.invoke(f, *args, **kwargs)
 
-    return t.cast(F, update_wrapper(decorator, f))
+    return t.cast(_F, update_wrapper(decorator, f))
 
 
 class AppGroup(click.Group):
