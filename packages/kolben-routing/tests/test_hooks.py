@@ -374,7 +374,7 @@ def test_many_exception_classes_keep_the_cache_bounded(app: Router) -> None:
     for i in range(3000):
         exc_class = type(f"E{i}", (Exception,), {})
         assert app._find_error_handler(exc_class(), ()) is handler
-    assert len(app._queries().errors) <= 1024
+    assert len(app._query_cache.errors) <= 1024
 
 
 def test_handled_errors_in_requests(app: Router, client: Client) -> None:

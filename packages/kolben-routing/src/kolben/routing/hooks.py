@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import typing as t
+from functools import cached_property
 from functools import lru_cache
 
 from ._registry import Stamp
@@ -126,13 +127,10 @@ class HookQueries(Scaffold):
     through the owner's ``ensure_sync`` when they may be ``async``.
     """
 
-    def _queries(self) -> _QueryCache:
-        cache: _QueryCache | None = self.__dict__.get("_query_cache")
-        if cache is None:
-            cache = self.__dict__["_query_cache"] = _QueryCache(stamp_of(self))
-        elif cache.seen != cache.stamp.value:
-            cache.reset()
-        return cache
+    @cached_property
+    def _query_cache(self) -> _QueryCache:
+        """The cached answers; validated against the registries' stamp on use."""
+        return _QueryCache(stamp_of(self))
 
     def url_value_preprocessors_for(
         self, blueprints: cabc.Sequence[str]
@@ -142,7 +140,10 @@ class HookQueries(Scaffold):
         order.
         """
         chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        table = self._queries().url_values
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.url_values
         try:
             return table[chain]
         except KeyError:
@@ -157,7 +158,10 @@ class HookQueries(Scaffold):
         a value other than ``None`` ends the chain.
         """
         chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        table = self._queries().before
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.before
         try:
             return table[chain]
         except KeyError:
@@ -171,7 +175,10 @@ class HookQueries(Scaffold):
         last, each last registered first.
         """
         chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        table = self._queries().after
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.after
         try:
             return table[chain]
         except KeyError:
@@ -185,7 +192,10 @@ class HookQueries(Scaffold):
         :meth:`after_request_funcs_for`.
         """
         chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        table = self._queries().teardown
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.teardown
         try:
             return table[chain]
         except KeyError:
@@ -199,7 +209,10 @@ class HookQueries(Scaffold):
         innermost blueprint, so the innermost blueprint's values win.
         """
         chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        table = self._queries().context
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.context
         try:
             return table[chain]
         except KeyError:
@@ -215,7 +228,10 @@ class HookQueries(Scaffold):
         so URLs can be built outside one.
         """
         prefix = endpoint.rpartition(".")[0]
-        table = self._queries().url_defaults
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.url_defaults
         try:
             return table[prefix]
         except KeyError:
@@ -236,7 +252,10 @@ class HookQueries(Scaffold):
         """
         chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
         exc_type = type(e)
-        table = self._queries().errors
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.errors
         key = (exc_type, chain)
         try:
             return table[key]  # type: ignore[no-any-return]
