@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import datetime as dt
+import os
 import pathlib
 
 import pytest
@@ -26,6 +27,14 @@ FIRST_POST = {
     "body": "test\nbody",
     "created": dt.datetime(2018, 1, 1, 0, 0, 0),
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_deployment_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep a developer's own ``FLASKR_*`` variables out of the tests."""
+    for name in list(os.environ):
+        if name.startswith("FLASKR_"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")
