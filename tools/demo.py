@@ -1,16 +1,16 @@
-"""Serve the demo application with our ``flask`` on the development server.
+"""Serve the Flaskr tutorial application with our ``flask``: the main job.
 
-For now the demo is the hello-world app in ``docs/examples/hello/app.py``,
-served exactly as a Flask user would serve it:
-``flask --app docs/examples/hello/app.py run``. Before starting it checks
-that ``flask`` is ours (under ``packages/flask``), not an upstream Flask that
-happens to be installed.
+It runs ``python -m flaskr`` from ``docs/examples/flaskr``: the database is
+created in the instance folder on first run, then the app is served on the
+development server at http://127.0.0.1:5000/ (the URL is printed). Before
+starting it checks that ``flask`` is ours (under ``packages/flask``), not an
+upstream Flask that happens to be installed.
 
 Run it through hatch::
 
     hatch run demo                          # http://127.0.0.1:5000/
     hatch run demo --host 0.0.0.0 --port 8000
-    hatch run demo --debug                  # other options go to `flask run`
+    hatch run demo --debug
 
 Stop it with Ctrl+C.
 """
@@ -20,30 +20,20 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import pathlib
-import shutil
 import subprocess
 import sys
 
 from _workspace import ROOT
 
-#: The application the demo serves.
-APP = ROOT / "docs" / "examples" / "hello" / "app.py"
-
-
-def flask_command() -> list[str]:
-    """Return the ``flask`` command of this environment."""
-    script = pathlib.Path(sys.executable).parent / "flask"
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("flask")
-    return [found] if found else [sys.executable, "-m", "flask"]
+#: The example application the demo serves.
+EXAMPLE = ROOT / "docs" / "examples" / "flaskr"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the demo until interrupted; return the server's exit status."""
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        epilog="Other arguments are passed to `flask run`.",
+        epilog="--debug is passed on to the development server.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
     parser.add_argument("--port", type=int, default=5000, help="default 5000")
@@ -59,24 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
 
-    flask = flask_command()
-    command = [
-        *flask,
-        "--app",
-        str(APP.relative_to(ROOT)),
-        "run",
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        *extra,
-    ]
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"demo: serving {APP.relative_to(ROOT)} at http://{host}:{args.port}/")
-    shown = " ".join(["flask", *command[len(flask) :]])
-    print(f"demo: {shown}", flush=True)
+    command = [sys.executable, "-m", "flaskr", "--host", args.host]
+    command += ["--port", str(args.port), *extra]
     try:
-        return subprocess.run(command, cwd=ROOT, check=False).returncode
+        return subprocess.run(command, cwd=EXAMPLE, check=False).returncode
     except KeyboardInterrupt:
         return 0
 
