@@ -1,0 +1,398 @@
+"""The request pipeline of ``Flask``: from a WSGI call to a response.
+
+::
+
+    wsgi_app
+      push the request context (and the app context)
+      full_dispatch_request
+        request_started, url_value_preprocessors, before_request functions
+        dispatch_request -> the view
+        (errors -> handle_user_exception)
+        finalize_request
+          make_response, process_response (after_request functions, session),
+          request_finished
+      (unhandled errors -> handle_exception)
+      pop the contexts (teardown_request functions, teardown_appcontext functions)
+
+The hook functions that apply to a request come from routing's cached
+queries, computed once per blueprint chain; signals are only sent when
+something is connected to them.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import sys
+import typing as t
+
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+from werkzeug.wrappers import Response as BaseResponse
+
+from kolben.contexts import _cv_app
+from kolben.contexts import _cv_request
+from kolben.contexts import request_tearing_down
+from kolben.routing import blueprint_chain
+from kolben.sessions import SecureCookieSessionInterface
+
+from .signals import request_finished
+from .signals import request_started
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    import logging
+
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from kolben.contexts import RequestContext
+    from kolben.sessions import SessionInterface
+
+    from .config import Config
+    from .json.provider import JSONProvider
+    from .typing import ResponseReturnValue
+    from .wrappers import Request
+    from .wrappers import Response
+
+#: The environ key of werkzeug's debugger (and the test client) asking the app
+#: to hand over its contexts before popping them.
+PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
+
+_UNSET: t.Any = object()
+
+
+def _bad_tuple(rv: tuple[t.Any, ...]) -> str:
+    return (
+        f"The view returned a tuple of {len(rv)} items. A response tuple must"
+        " have the form (body, status, headers), (body, status) or"
+        " (body, headers)."
+    )
+
+
+def _bad_return_value(rv: object) -> str:
+    return (
+        "The view did not return a valid response. It must return a string,"
+        " bytes, a dict, a list, an iterator, a response object, a WSGI"
+        " callable, or a tuple of one of them with a status and/or headers,"
+        f" but it was a {type(rv).__name__}."
+    )
+
+
+class RequestPipeline:
+    """Mixin with the request handling methods of ``Flask``.
+
+    Every step is a method so an application class can override it; the
+    steps find the request through the active request context.
+    """
+
+    if t.TYPE_CHECKING:  # pragma: no cover
+        # Provided by the other facets of Flask.
+        config: Config
+        json: JSONProvider
+        response_class: type[Response]
+        session_interface: SessionInterface
+        view_functions: dict[str, t.Any]
+        _got_first_request: bool
+
+        @property
+        def logger(self) -> logging.Logger: ...
+
+        def request_context(self, environ: WSGIEnvironment) -> RequestContext: ...
+        def ensure_sync(
+            self, func: cabc.Callable[..., t.Any]
+        ) -> cabc.Callable[..., t.Any]: ...
+        def url_value_preprocessors_for(
+            self, blueprints: cabc.Sequence[str]
+        ) -> tuple[t.Any, ...]: ...
+        def before_request_funcs_for(
+            self, blueprints: cabc.Sequence[str]
+        ) -> tuple[t.Any, ...]: ...
+        def after_request_funcs_for(
+            self, blueprints: cabc.Sequence[str]
+        ) -> tuple[t.Any, ...]: ...
+        def teardown_request_funcs_for(
+            self, blueprints: cabc.Sequence[str]
+        ) -> tuple[t.Any, ...]: ...
+        def handle_exception(self, e: Exception) -> Response: ...
+        def handle_user_exception(
+            self, e: Exception
+        ) -> HTTPException | ResponseReturnValue: ...
+        def should_ignore_error(self, error: BaseException | None) -> bool: ...
+
+        @property
+        def debug(self) -> bool: ...
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """The WSGI entry point: calls :meth:`wsgi_app`, so middleware can wrap
+        ``app.wsgi_app`` while ``app`` stays the object servers are given::
+
+            app.wsgi_app = ProxyFix(app.wsgi_app)
+        """
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """Handle one WSGI request: push the contexts, dispatch, turn an
+        unhandled error into a response, pop the contexts.
+
+        When the environ has a callable under
+        ``"werkzeug.debug.preserve_context"`` (werkzeug's debugger, the test
+        client in a ``with`` block), it is called with the app context and then
+        the request context before they are popped, so it can keep them alive.
+        """
+        ctx = self.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                if type(self.session_interface) is not SecureCookieSessionInterface:
+                    # Other interfaces may rely on Flask opening the session at
+                    # the start of every request; the default one opens lazily.
+                    ctx.session  # noqa: B018
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except:  # noqa: E722
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            preserve = environ.get(PRESERVE_CONTEXT)
+            if preserve is not None:
+                if error is None and not ctx.session_is_open:
+                    # Flask's request contexts always carry an opened session;
+                    # one kept alive to be inspected must look the same.
+                    ctx.session  # noqa: B018
+                preserve(_cv_app.get())
+                preserve(_cv_request.get())
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    def full_dispatch_request(self) -> Response:
+        """Run the hooks before the view, the view, and error handling, and
+        return the finalized response.
+        """
+        self._got_first_request = True
+        try:
+            if request_started.receivers:
+                request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def preprocess_request(self) -> ResponseReturnValue | None:
+        """Call the URL value preprocessors, then the ``before_request``
+        functions (the app's, then the blueprints' from the outermost). The first
+        value other than ``None`` returned by a ``before_request`` function ends
+        the request's handling: it is used as the response, the view is not
+        called.
+        """
+        req = t.cast("Request", _cv_request.get().request)
+        chain = blueprint_chain(req.blueprint)
+        preprocessors = self.url_value_preprocessors_for(chain)
+        if preprocessors:
+            endpoint, view_args = req.endpoint, req.view_args
+            for preprocess in preprocessors:
+                preprocess(endpoint, view_args)
+        for before in self.before_request_funcs_for(chain):
+            rv = self.ensure_sync(before)()
+            if rv is not None:
+                return rv  # type: ignore[no-any-return]
+        return None
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Call the view of the matched rule with the URL's values and return
+        its result (not yet a response object). A routing failure is raised
+        here; an automatic ``OPTIONS`` request is answered without the view.
+        """
+        req = t.cast("Request", _cv_request.get().request)
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule = req.url_rule
+        assert rule is not None
+        if req.method == "OPTIONS" and getattr(
+            rule, "provide_automatic_options", False
+        ):
+            return self.make_default_options_response()
+        view = self.view_functions[rule.endpoint]
+        return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type,no-any-return]
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the request's routing failure.
+
+        In debug mode a 301 or 302 redirect of a request that is not ``GET``,
+        ``HEAD`` or ``OPTIONS`` raises
+        :exc:`~flask.debughelpers.FormDataRoutingRedirect` instead, since the
+        browser would drop the body when following it.
+        """
+        exc = request.routing_exception
+        if (
+            self.debug
+            and isinstance(exc, RequestRedirect)
+            and exc.code not in {307, 308}
+            and request.method not in {"GET", "HEAD", "OPTIONS"}
+        ):
+            from .debughelpers import FormDataRoutingRedirect
+
+            raise FormDataRoutingRedirect(request)
+        raise exc  # type: ignore[misc]
+
+    def make_default_options_response(self) -> Response:
+        """Return the answer to an automatic ``OPTIONS`` request: an empty
+        response whose ``Allow`` header lists the URL's methods.
+        """
+        adapter = _cv_request.get().url_adapter
+        assert adapter is not None
+        response = self.response_class()
+        response.allow.update(adapter.allowed_methods())
+        return response
+
+    def finalize_request(
+        self,
+        rv: ResponseReturnValue | HTTPException,
+        from_error_handler: bool = False,
+    ) -> Response:
+        """Turn a view's (or error handler's) return value into the response:
+        :meth:`make_response`, :meth:`process_response`, then
+        ``request_finished``.
+
+        :param from_error_handler: the value comes from handling an unhandled
+            error; a failure now is logged instead of raised, so the error
+            response still goes out.
+        """
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if request_finished.receivers:
+                request_finished.send(
+                    self, _async_wrapper=self.ensure_sync, response=response
+                )
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception(
+                "Request finalizing failed with an error while handling an error"
+            )
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        """Pass the response through the request's ``after_this_request``
+        functions, then the ``after_request`` functions (innermost blueprint
+        first, the app last, each last registered first), and save the session.
+        """
+        ctx = _cv_request.get()
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        req = t.cast("Request", ctx.request)
+        for func in self.after_request_funcs_for(blueprint_chain(req.blueprint)):
+            response = self.ensure_sync(func)(response)
+        self._save_session(ctx, response)
+        return response
+
+    def _save_session(self, ctx: RequestContext, response: Response) -> None:
+        app: t.Any = self
+        interface = self.session_interface
+        if not ctx.session_is_open:
+            # The request never used its session. It only needs saving when the
+            # client sent one whose cookie may need refreshing.
+            refresh = getattr(interface, "should_open_to_refresh", None)
+            if refresh is None or not refresh(app, ctx.request):
+                return
+        session = ctx.session
+        if not interface.is_null_session(session):
+            interface.save_session(app, session, response)
+
+    def do_teardown_request(self, exc: BaseException | None = _UNSET) -> None:
+        """Call the ``teardown_request`` functions (innermost blueprint first,
+        the app last, each last registered first), then send
+        ``request_tearing_down``. Called when the request context is popped.
+
+        :param exc: the error that ended the request, if any; the one being
+            handled by default.
+        """
+        if exc is _UNSET:
+            exc = sys.exc_info()[1]
+        req = t.cast("Request", _cv_request.get().request)
+        for func in self.teardown_request_funcs_for(blueprint_chain(req.blueprint)):
+            self.ensure_sync(func)(exc)
+        if request_tearing_down.receivers:
+            request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    def make_response(self, rv: ResponseReturnValue | HTTPException) -> Response:
+        """Turn a view's return value into an instance of
+        :attr:`response_class`.
+
+        Accepted values:
+
+        - a response object of :attr:`response_class`, used as is;
+        - ``str``, ``bytes`` or ``bytearray``: the body;
+        - a ``dict`` or ``list``: JSON, through the app's JSON provider;
+        - an iterator or generator of ``str`` or ``bytes``: a streamed body;
+        - another response object or any WSGI callable: converted with
+          :meth:`~werkzeug.wrappers.Response.force_type`;
+        - a tuple ``(body, status, headers)``, ``(body, status)`` or
+          ``(body, headers)`` of one of the above; ``status`` (an int or a
+          string like ``"404 Not Found"``) replaces the status, ``headers``
+          (a dict, a list of pairs or ``Headers``) are added.
+
+        :raises TypeError: for anything else, including ``None``.
+        """
+        status: t.Any = None
+        headers: t.Any = None
+        if isinstance(rv, tuple):
+            if len(rv) == 3:
+                rv, status, headers = rv
+            elif len(rv) == 2:
+                if isinstance(rv[1], (Headers, dict, tuple, list)):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(_bad_tuple(rv))
+
+        if rv is None:
+            endpoint = _cv_request.get().request.endpoint
+            raise TypeError(
+                f"The view function for {endpoint!r} returned None, or ended"
+                " without a return statement. A view must return a response."
+            )
+
+        response_class = self.response_class
+        if not isinstance(rv, response_class):
+            if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
+                # Status and headers go to the constructor, which applies
+                # them before a body-dependent default (content type) is set.
+                rv = response_class(rv, status=status, headers=headers)
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                rv = t.cast("Response", self.json.response(rv))
+            elif isinstance(rv, BaseResponse) or callable(rv):
+                try:
+                    rv = response_class.force_type(
+                        rv,  # type: ignore[arg-type]
+                        _cv_request.get().request.environ,
+                    )
+                except TypeError as e:
+                    raise TypeError(f"{e}\n{_bad_return_value(rv)}").with_traceback(
+                        sys.exc_info()[2]
+                    ) from None
+            else:
+                raise TypeError(_bad_return_value(rv))
+
+        response = t.cast("Response", rv)
+        if status is not None:
+            if isinstance(status, (str, bytes, bytearray)):
+                response.status = status  # type: ignore[assignment]
+            else:
+                response.status_code = status
+        if headers:
+            response.headers.update(headers)
+        return response

@@ -1,0 +1,470 @@
+"""The ``Flask`` application class, composed from the Kolben parts.
+
+Each part contributes a facet (see ``docs/design/composition.md``):
+
+==========================  ===================================================
+``ContextsAppFacet``        app and request contexts, ``teardown_appcontext``
+``TemplatingAppFacet``      the Jinja environment, template filters/tests/globals
+``TestingAppFacet``         ``test_client``, ``test_cli_runner``,
+                            ``test_request_context``
+``CliAppFacet``             ``app.cli``, shell context processors
+``StaticFilesFacet``        ``send_static_file``, ``open_resource``
+``RequestPipeline``         ``wsgi_app`` and the steps of a request
+``ErrorHandling``           error handlers, propagation, logging of errors
+``RoutingApp``              the registries, URL map, blueprints, ``url_for``
+==========================  ===================================================
+
+What no part owns lives here: configuration, the instance folder, JSON,
+logging, aborting and redirecting, async support and the development server.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import logging
+import os
+import sys
+import typing as t
+from datetime import timedelta as timedelta
+from functools import cached_property
+from inspect import iscoroutinefunction as iscoroutinefunction
+from itertools import chain as chain
+from types import TracebackType as TracebackType
+
+import click
+import werkzeug.serving
+from werkzeug.datastructures import Headers as Headers
+from werkzeug.datastructures import ImmutableDict as ImmutableDict
+from werkzeug.exceptions import Aborter
+from werkzeug.exceptions import BadRequestKeyError as BadRequestKeyError
+from werkzeug.exceptions import HTTPException as HTTPException
+from werkzeug.exceptions import InternalServerError as InternalServerError
+from werkzeug.routing import BuildError as BuildError
+from werkzeug.routing import MapAdapter as MapAdapter
+from werkzeug.routing import RequestRedirect as RequestRedirect
+from werkzeug.routing import RoutingException as RoutingException
+from werkzeug.routing import Rule as Rule
+from werkzeug.serving import is_running_from_reloader as is_running_from_reloader
+from werkzeug.utils import redirect as _wz_redirect
+from werkzeug.wrappers import Response as BaseResponse
+from werkzeug.wsgi import get_host as get_host
+
+from kolben.cli import CliAppFacet
+from kolben.cli import load_dotenv as _load_dotenv
+from kolben.cli import register_app_class
+from kolben.cli import show_server_banner
+from kolben.contexts import AppContext as AppContext
+from kolben.contexts import appcontext_tearing_down as appcontext_tearing_down
+from kolben.contexts import ContextsAppFacet
+from kolben.contexts import current_app as current_app
+from kolben.contexts import g as g
+from kolben.contexts import request as request
+from kolben.contexts import request_ctx as request_ctx
+from kolben.contexts import request_tearing_down as request_tearing_down
+from kolben.contexts import RequestContext as RequestContext
+from kolben.contexts import session as session
+from kolben.routing import get_root_path
+from kolben.routing import RoutingApp
+from kolben.sessions import SecureCookieSessionInterface as SecureCookieSessionInterface
+from kolben.sessions import SessionInterface as SessionInterface
+from kolben.templating import Environment as Environment
+from kolben.templating import TemplatingAppFacet
+from kolben.testing import TestingAppFacet
+
+from . import cli as cli
+from . import typing as ft
+from ._errors import ErrorHandling
+from ._instance import default_instance_path
+from ._pipeline import RequestPipeline
+from ._static import StaticFilesFacet
+from .config import Config
+from .config import ConfigAttribute
+from .helpers import get_debug_flag as get_debug_flag
+from .helpers import get_flashed_messages as get_flashed_messages
+from .helpers import get_load_dotenv as get_load_dotenv
+from .helpers import send_from_directory as send_from_directory
+from .json.provider import DefaultJSONProvider
+from .json.provider import JSONProvider
+from .logging import create_logger
+from .signals import got_request_exception as got_request_exception
+from .signals import request_finished as request_finished
+from .signals import request_started as request_started
+from .wrappers import Request
+from .wrappers import Response
+
+T = t.TypeVar("T")
+
+# Names Flask's ``flask.app`` exposes besides ``Flask``; extensions import some
+# of them from here (``flask.app.Rule``, ``flask.app.App`` ...).
+App = RoutingApp
+T_shell_context_processor = t.TypeVar(
+    "T_shell_context_processor", bound=ft.ShellContextProcessorCallable
+)
+T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
+T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
+T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
+T_template_test = t.TypeVar("T_template_test", bound=ft.TemplateTestCallable)
+
+
+def _make_timedelta(value: t.Any) -> t.Any:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+class Flask(
+    ContextsAppFacet,
+    TemplatingAppFacet,
+    TestingAppFacet,
+    CliAppFacet,
+    StaticFilesFacet,
+    RequestPipeline,
+    ErrorHandling,
+    RoutingApp,
+):
+    """The application: a WSGI application and the registry of its views,
+    hooks, templates, configuration and commands.
+
+    Create it in the main module or the ``__init__.py`` of the package::
+
+        from flask import Flask
+        app = Flask(__name__)
+
+    ``import_name`` locates the application's files: templates, static files
+    and resources are found relative to the folder of that module or package.
+
+    :param import_name: the name of the application's module or package,
+        usually ``__name__``.
+    :param static_url_path: the URL path of the static files; the name of
+        the static folder by default.
+    :param static_folder: the folder of static files, relative to the root
+        path, served at ``static_url_path``; ``None`` for no static route.
+    :param static_host: the host the static route answers on, required with
+        ``host_matching`` and a static folder.
+    :param host_matching: match rules by their ``host`` argument.
+    :param subdomain_matching: match rules by subdomain relative to
+        ``SERVER_NAME``.
+    :param template_folder: the folder of templates, relative to the root path;
+        ``None`` for none.
+    :param instance_path: the absolute instance folder; found from the
+        package's location by default (see :meth:`auto_find_instance_path`).
+    :param instance_relative_config: resolve relative configuration file names
+        against the instance folder instead of the root path.
+    :param root_path: the folder of the application's files, when it cannot be
+        found from ``import_name`` (namespace packages).
+    """
+
+    #: The class of :attr:`request`; see :class:`~flask.Request`.
+    request_class: type[Request] = Request
+
+    #: The class of responses :meth:`make_response` creates; see
+    #: :class:`~flask.Response`.
+    response_class: type[Response] = Response
+
+    #: The class of :attr:`aborter`, which :func:`~flask.abort` calls.
+    aborter_class = Aborter
+
+    #: The class of :attr:`config`.
+    config_class = Config
+
+    #: Whether testing mode is on: errors propagate to the test instead of
+    #: becoming 500 responses. The ``TESTING`` setting.
+    testing = ConfigAttribute[bool]("TESTING")
+
+    #: The key signing session cookies and anything else the app or its
+    #: extensions sign. The ``SECRET_KEY`` setting.
+    secret_key = ConfigAttribute[str | bytes | None]("SECRET_KEY")
+
+    #: How long a permanent session lasts, as a ``timedelta``. The
+    #: ``PERMANENT_SESSION_LIFETIME`` setting (a number of seconds is accepted).
+    permanent_session_lifetime = ConfigAttribute[timedelta](
+        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
+    )
+
+    #: The class of :attr:`json`, the app's JSON provider.
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+
+    #: Stores sessions; by default in a signed cookie. See
+    #: :class:`~flask.sessions.SessionInterface`.
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+
+    #: The settings every app starts with.
+    default_config: ImmutableDict[str, t.Any] = ImmutableDict(
+        {
+            "DEBUG": None,
+            "TESTING": False,
+            "PROPAGATE_EXCEPTIONS": None,
+            "SECRET_KEY": None,
+            "SECRET_KEY_FALLBACKS": None,
+            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+            "USE_X_SENDFILE": False,
+            "TRUSTED_HOSTS": None,
+            "SERVER_NAME": None,
+            "APPLICATION_ROOT": "/",
+            "SESSION_COOKIE_NAME": "session",
+            "SESSION_COOKIE_DOMAIN": None,
+            "SESSION_COOKIE_PATH": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": False,
+            "SESSION_COOKIE_PARTITIONED": False,
+            "SESSION_COOKIE_SAMESITE": None,
+            "SESSION_REFRESH_EACH_REQUEST": True,
+            "MAX_CONTENT_LENGTH": None,
+            "MAX_FORM_MEMORY_SIZE": 500_000,
+            "MAX_FORM_PARTS": 1_000,
+            "SEND_FILE_MAX_AGE_DEFAULT": None,
+            "TRAP_BAD_REQUEST_ERRORS": None,
+            "TRAP_HTTP_EXCEPTIONS": False,
+            "EXPLAIN_TEMPLATE_LOADING": False,
+            "PREFERRED_URL_SCHEME": "http",
+            "TEMPLATES_AUTO_RELOAD": None,
+            "MAX_COOKIE_SIZE": 4093,
+            "PROVIDE_AUTOMATIC_OPTIONS": True,
+        }
+    )
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        # The configuration exists before routing's constructor adds the
+        # static route, so that rule already sees the app's settings.
+        self.import_name = import_name
+        if root_path is None:
+            root_path = get_root_path(import_name)
+        self.root_path = root_path
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "The instance path must be absolute; the relative path"
+                f" {instance_path!r} was given."
+            )
+        #: The absolute path of the instance folder, for files that belong to
+        #: this deployment rather than to the code (configuration, databases).
+        self.instance_path = instance_path
+        #: The configuration, a :class:`~flask.Config` dict.
+        self.config = self.make_config(instance_relative_config)
+        #: Raises the HTTP errors :func:`~flask.abort` asks for; see
+        #: :meth:`make_aborter`.
+        self.aborter = self.make_aborter()
+        #: The JSON provider; see :class:`~flask.json.provider.JSONProvider`.
+        self.json: JSONProvider = self.json_provider_class(self)
+        #: Where extensions keep their state, by extension name.
+        self.extensions: dict[str, t.Any] = {}
+
+        RoutingApp.__init__(
+            self,
+            import_name,
+            static_url_path=static_url_path,
+            static_folder=static_folder,
+            static_host=static_host,
+            host_matching=host_matching,
+            subdomain_matching=subdomain_matching,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        self._init_templating()
+
+    @cached_property
+    def name(self) -> str:
+        """The application's name: the import name, or for ``__main__`` the
+        name of the script being run. The logger is named after it.
+        """
+        if self.import_name == "__main__":
+            script: str | None = getattr(sys.modules["__main__"], "__file__", None)
+            if script is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(script))[0]
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """The :mod:`logging` logger named after :attr:`name`.
+
+        In debug mode it logs at ``DEBUG`` unless it has a level; when no
+        handler would emit its records it gets
+        :data:`~flask.logging.default_handler`. Configure logging before first
+        using it to take over.
+        """
+        return create_logger(self)
+
+    @property
+    def debug(self) -> bool:
+        """Whether debug mode is on: the interactive debugger on errors, the
+        reloader, auto-reloading templates, detailed error messages. The
+        ``DEBUG`` setting, from ``FLASK_DEBUG`` by default.
+
+        Never enable it in production.
+        """
+        return self.config["DEBUG"]  # type: ignore[no-any-return]
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+        if self.config["TEMPLATES_AUTO_RELOAD"] is None:
+            self._refresh_jinja_auto_reload()
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Create :attr:`config` from :attr:`default_config`, with ``DEBUG``
+        from ``FLASK_DEBUG``; called by the constructor.
+
+        :param instance_relative: resolve relative file names against the
+            instance folder rather than the root path.
+        """
+        root_path = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root_path, defaults)
+
+    def make_aborter(self) -> Aborter:
+        """Create :attr:`aborter` (an :attr:`aborter_class`); called by the
+        constructor. Add to its ``mapping`` to make :func:`~flask.abort` know
+        more codes.
+        """
+        return self.aborter_class()
+
+    def auto_find_instance_path(self) -> str:
+        """Return the default instance folder: ``instance`` beside the package
+        when it runs from a source checkout, ``<prefix>/var/<name>-instance``
+        when it is installed.
+        """
+        return default_instance_path(self.import_name, self.name)
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> t.IO[t.AnyStr]:
+        """Open a file of the instance folder; unlike :meth:`open_resource` it
+        may be opened for writing.
+
+        :param resource: the path relative to :attr:`instance_path`.
+        :param mode: any mode of :func:`open`.
+        :param encoding: the encoding in text mode.
+
+        .. versionchanged:: 3.1
+            Added the ``encoding`` parameter.
+        """
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    def _extend_jinja_env(self, env: Environment) -> None:
+        # Flask's own template globals and the JSON policy of ``|tojson``.
+        env.globals["get_flashed_messages"] = get_flashed_messages
+        env.policies["json.dumps_function"] = self.json.dumps
+
+    def redirect(self, location: str, code: int = 302) -> BaseResponse:
+        """Return a response redirecting to ``location``;
+        :func:`~flask.redirect` calls it inside an app context, so an app can
+        change how redirects are made.
+
+        :param location: the URL to redirect to.
+        :param code: the status code.
+        """
+        return _wz_redirect(location, code=code, Response=self.response_class)
+
+    def ensure_sync(self, func: cabc.Callable[..., T]) -> cabc.Callable[..., T]:
+        """Return ``func`` callable synchronously: coroutine functions are
+        wrapped with :meth:`async_to_sync`, others returned as they are. Every
+        view, hook and handler is called through it.
+        """
+        if iscoroutinefunction(func):
+            return self.async_to_sync(func)
+        return func
+
+    def async_to_sync(
+        self, func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, T]]
+    ) -> cabc.Callable[..., T]:
+        """Run a coroutine function synchronously, with asgiref's
+        ``async_to_sync``. Override it to use another event loop integration.
+
+        :raises RuntimeError: when asgiref is not installed (the ``async``
+            extra).
+        """
+        try:
+            from asgiref.sync import async_to_sync
+        except ImportError:
+            raise RuntimeError(
+                "Install Flask with the 'async' extra in order to use async"
+                " views (pip install 'flask[async]'), which installs asgiref."
+            ) from None
+        return async_to_sync(func)
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: t.Any,
+    ) -> None:
+        """Serve the application with werkzeug's development server.
+
+        Not for production: use a WSGI server. The ``flask run`` command is
+        the usual way to start it; call this only under
+        ``if __name__ == "__main__":``, since it blocks. Inside a running
+        ``flask`` command it does nothing.
+
+        :param host: the interface to listen on; the host of ``SERVER_NAME``,
+            else ``127.0.0.1``.
+        :param port: the port; the port of ``SERVER_NAME``, else 5000.
+        :param debug: set debug mode, which turns on the reloader and debugger.
+        :param load_dotenv: load ``.env`` and ``.flaskenv`` files and take
+            ``FLASK_DEBUG`` from them.
+        :param options: passed to :func:`werkzeug.serving.run_simple`, e.g.
+            ``use_reloader``, ``use_debugger``, ``threaded``, ``ssl_context``.
+        """
+        if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            if not is_running_from_reloader():
+                click.secho(
+                    " * Ignoring a call to 'app.run()' that would block the"
+                    " current 'flask' CLI command.\n"
+                    "   Only call 'app.run()' in an 'if __name__ =="
+                    ' "__main__"\' guard.',
+                    fg="red",
+                )
+            return
+
+        if get_load_dotenv(load_dotenv):
+            _load_dotenv()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
+        if debug is not None:
+            self.debug = bool(debug)
+
+        server_host, _, server_port = (self.config.get("SERVER_NAME") or "").partition(
+            ":"
+        )
+        if not host:
+            host = server_host or "127.0.0.1"
+        if port or port == 0:
+            port = int(port)
+        elif server_port:
+            port = int(server_port)
+        else:
+            port = 5000
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+
+        show_server_banner(self.debug, self.name)
+
+        try:
+            werkzeug.serving.run_simple(host, port, self, **options)
+        finally:
+            # After a reload in the same process the app starts afresh.
+            self._got_first_request = False
+
+
+# The `flask` command looks for instances of Flask when it discovers an app.
+register_app_class(Flask)

@@ -1,0 +1,40 @@
+"""The ``flask`` command line, from :mod:`kolben.cli`."""
+
+from __future__ import annotations
+
+import typing as t
+from functools import update_wrapper as update_wrapper
+from operator import itemgetter as itemgetter
+from types import ModuleType as ModuleType
+
+from click.core import ParameterSource as ParameterSource
+from werkzeug.serving import is_running_from_reloader as is_running_from_reloader
+from werkzeug.serving import run_simple as run_simple
+from werkzeug.utils import import_string as import_string
+
+from kolben.cli import AppGroup as AppGroup
+from kolben.cli import CertParamType as CertParamType
+from kolben.cli import cli as cli
+from kolben.cli import find_app_by_string as find_app_by_string
+from kolben.cli import find_best_app as find_best_app
+from kolben.cli import FlaskGroup as FlaskGroup
+from kolben.cli import get_debug_flag as get_debug_flag
+from kolben.cli import get_load_dotenv as get_load_dotenv
+from kolben.cli import get_version as get_version
+from kolben.cli import load_dotenv as load_dotenv
+from kolben.cli import locate_app as locate_app
+from kolben.cli import main as main
+from kolben.cli import NoAppException as NoAppException
+from kolben.cli import pass_script_info as pass_script_info
+from kolben.cli import prepare_import as prepare_import
+from kolben.cli import routes_command as routes_command
+from kolben.cli import run_command as run_command
+from kolben.cli import ScriptInfo as ScriptInfo
+from kolben.cli import SeparatedPathType as SeparatedPathType
+from kolben.cli import shell_command as shell_command
+from kolben.cli import show_server_banner as show_server_banner
+from kolben.cli import version_option as version_option
+from kolben.cli import with_appcontext as with_appcontext
+from kolben.contexts import current_app as current_app
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])

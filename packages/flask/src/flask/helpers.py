@@ -1,0 +1,245 @@
+"""Helpers for views: flashing, sending files, aborting, redirecting, building
+responses and URLs, and reading Flask's environment switches.
+"""
+
+from __future__ import annotations
+
+import os
+import sys as sys
+import typing as t
+from datetime import datetime as datetime
+from functools import cache as cache
+from functools import update_wrapper as update_wrapper
+
+import werkzeug.utils
+from werkzeug.exceptions import abort as _wz_abort
+from werkzeug.utils import redirect as _wz_redirect
+from werkzeug.wrappers import Response as BaseResponse
+
+from kolben.cli import get_debug_flag as get_debug_flag
+from kolben.cli import get_load_dotenv as get_load_dotenv
+from kolben.contexts import _cv_app
+from kolben.contexts import _cv_request
+from kolben.contexts import current_app as current_app
+from kolben.contexts import request as request
+from kolben.contexts import request_ctx as request_ctx
+from kolben.contexts import session as session
+from kolben.contexts import stream_with_context as stream_with_context
+from kolben.routing import get_root_path as get_root_path
+from kolben.routing import url_for as url_for
+from kolben.templating import get_template_attribute as get_template_attribute
+
+from .signals import message_flashed as message_flashed
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .wrappers import Response
+
+
+def make_response(*args: t.Any) -> Response:
+    """Turn a view's return value into a response object, so a view can add
+    headers before returning it::
+
+        def index():
+            response = make_response(render_template("index.html", foo=42))
+            response.headers["X-Parachutes"] = "parachutes are cool"
+            return response
+
+    With no arguments, an empty response; with one, that value; with more, the
+    tuple they form, like a view returning ``body, status, headers``. See
+    :meth:`Flask.make_response` for the accepted values.
+    """
+    app = current_app
+    if not args:
+        return app.response_class()  # type: ignore[no-any-return]
+    return app.make_response(args[0] if len(args) == 1 else args)  # type: ignore[no-any-return]
+
+
+def redirect(
+    location: str, code: int = 302, Response: type[BaseResponse] | None = None
+) -> BaseResponse:
+    """Return a response redirecting the client to ``location``.
+
+    Inside an app context this is ``current_app.redirect``, so an app can
+    change how redirects are made; otherwise werkzeug's
+    :func:`~werkzeug.utils.redirect`.
+
+    :param location: the URL to redirect to.
+    :param code: the status code, 302 by default.
+    :param Response: the response class, used only without an app.
+    """
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        app: t.Any = ctx.app
+        return app.redirect(location, code=code)  # type: ignore[no-any-return]
+    return _wz_redirect(location, code=code, Response=Response)
+
+
+def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+    """Raise the :exc:`~werkzeug.exceptions.HTTPException` for ``code``.
+
+    Inside an app context this calls ``current_app.aborter``, so codes an app
+    registered there work; otherwise werkzeug's :func:`~werkzeug.exceptions.abort`.
+    Passing a response object raises it as is.
+
+    :param code: a status code or a response.
+    :param args: passed to the exception.
+    """
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        app: t.Any = ctx.app
+        app.aborter(code, *args, **kwargs)
+    _wz_abort(code, *args, **kwargs)
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Record a message to show on the next request (usually the next page).
+
+    Messages live in the session, so a session (a secret key) is needed::
+
+        flash("Saved.")
+        flash("Could not save.", "error")
+
+    Sends :data:`~flask.signals.message_flashed`.
+
+    :param message: the message.
+    :param category: any string; ``"message"``, ``"error"``, ``"info"`` and
+        ``"warning"`` are customary.
+    """
+    # Reassign rather than append in place: assigning marks the session modified.
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    session["_flashes"] = flashes
+    app = current_app._get_current_object()
+    if message_flashed.receivers:
+        message_flashed.send(
+            app, _async_wrapper=app.ensure_sync, message=message, category=category
+        )
+
+
+@t.overload
+def get_flashed_messages(
+    with_categories: t.Literal[False] = False,
+    category_filter: t.Iterable[str] = (),
+) -> list[str]: ...
+
+
+@t.overload
+def get_flashed_messages(
+    with_categories: t.Literal[True],
+    category_filter: t.Iterable[str] = (),
+) -> list[tuple[str, str]]: ...
+
+
+@t.overload
+def get_flashed_messages(
+    with_categories: bool = False,
+    category_filter: t.Iterable[str] = (),
+) -> list[str] | list[tuple[str, str]]: ...
+
+
+def get_flashed_messages(
+    with_categories: bool = False, category_filter: t.Iterable[str] = ()
+) -> list[str] | list[tuple[str, str]]:
+    """Return the flashed messages and remove them from the session.
+
+    The first call in a request takes them from the session; later calls in the
+    same request return the same messages.
+
+    :param with_categories: return ``(category, message)`` tuples.
+    :param category_filter: only return messages of these categories.
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+    flashes: list[tuple[str, str]] | None = ctx.flashes
+    if flashes is None:
+        flashes = ctx.session.pop("_flashes") if "_flashes" in ctx.session else []
+        ctx.flashes = flashes
+    if category_filter:
+        wanted = set(category_filter)
+        flashes = [item for item in flashes if item[0] in wanted]
+    if with_categories:
+        return flashes
+    return [message for _, message in flashes]
+
+
+def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
+    app = current_app
+    if kwargs.get("max_age") is None:
+        kwargs["max_age"] = app.get_send_file_max_age
+    kwargs.update(
+        environ=request.environ,
+        use_x_sendfile=app.config["USE_X_SENDFILE"],
+        response_class=app.response_class,
+        _root_path=app.root_path,
+    )
+    return kwargs
+
+
+def send_file(
+    path_or_file: os.PathLike[t.AnyStr] | str | t.BinaryIO,
+    mimetype: str | None = None,
+    as_attachment: bool = False,
+    download_name: str | None = None,
+    conditional: bool = True,
+    etag: bool | str = True,
+    last_modified: t.Any | None = None,
+    max_age: None | (int | t.Callable[[str | None], int | None]) = None,
+) -> Response:
+    """Send a file to the client.
+
+    A thin layer over :func:`werkzeug.utils.send_file` that fills in the
+    request environ, the app's response class, ``USE_X_SENDFILE``, and
+    ``max_age`` from :meth:`Flask.get_send_file_max_age`. Relative paths are
+    relative to the app's root path. Conditional requests (``If-None-Match``,
+    ``If-Modified-Since``) and ranges are answered with 304 and 206.
+
+    Never pass a path taken from the request: use :func:`send_from_directory`.
+
+    :param path_or_file: a path, or a file opened in binary mode.
+    :param mimetype: guessed from the file name when not given.
+    :param as_attachment: tell the browser to save the file instead of showing it.
+    :param download_name: the file name the browser proposes.
+    :param conditional: answer conditional and range requests.
+    :param etag: compute an ETag for the file, or use this one.
+    :param last_modified: the time the file was last modified.
+    :param max_age: seconds the browser may cache the file, or a function of
+        the file name returning them.
+    """
+    return werkzeug.utils.send_file(  # type: ignore[return-value]
+        **_prepare_send_file_kwargs(
+            path_or_file=path_or_file,
+            mimetype=mimetype,
+            as_attachment=as_attachment,
+            download_name=download_name,
+            conditional=conditional,
+            etag=etag,
+            last_modified=last_modified,
+            max_age=max_age,
+        )
+    )
+
+
+def send_from_directory(
+    directory: os.PathLike[str] | str,
+    path: os.PathLike[str] | str,
+    **kwargs: t.Any,
+) -> Response:
+    """Send a file from inside ``directory``; ``path`` may come from the user.
+
+    The path is checked with :func:`werkzeug.security.safe_join`; a path that
+    escapes ``directory`` or names no file is a 404::
+
+        @app.route("/uploads/<path:name>")
+        def download_file(name):
+            return send_from_directory(
+                app.config["UPLOAD_FOLDER"], name, as_attachment=True
+            )
+
+    :param directory: the folder, relative to the app's root path or absolute.
+    :param path: the file's path inside ``directory``.
+    :param kwargs: passed to :func:`send_file`.
+    """
+    return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
+        directory, path, **_prepare_send_file_kwargs(**kwargs)
+    )

@@ -1,0 +1,175 @@
+"""JSON providers: how an application encodes and decodes JSON.
+
+``app.json`` is an instance of the app's ``json_provider_class``, by default
+:class:`DefaultJSONProvider`. Everything in Flask that produces or reads JSON
+(:func:`~flask.json.jsonify`, :func:`flask.json.dumps`, ``request.get_json()``,
+the ``tojson`` template filter, dict and list view return values) goes through
+it, so an app can swap in another JSON library by subclassing
+:class:`JSONProvider`::
+
+    class OrJSONProvider(JSONProvider):
+        def dumps(self, obj, **kwargs):
+            return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
+
+        def loads(self, s, **kwargs):
+            return orjson.loads(s)
+
+    app.json_provider_class = OrJSONProvider
+    app.json = OrJSONProvider(app)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import json
+import typing as t
+import uuid
+import weakref
+from datetime import date
+
+from werkzeug.http import http_date
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from werkzeug.sansio.response import Response
+
+
+class _ProviderApp(t.Protocol):
+    """What a provider reads from its app."""
+
+    debug: bool
+    response_class: type[Response]
+
+
+class JSONProvider:
+    """The interface of a JSON provider, and the base to write one.
+
+    Subclasses implement :meth:`dumps` and :meth:`loads`; :meth:`dump`,
+    :meth:`load` and :meth:`response` are built on them.
+
+    :param app: the application. The provider keeps a weak reference, so it
+        does not keep its app alive.
+
+    .. versionadded:: 2.2
+    """
+
+    def __init__(self, app: t.Any) -> None:
+        # A weak proxy: the app holds its provider, and a strong reference
+        # back would make every app a reference cycle.
+        self._app: _ProviderApp = weakref.proxy(app)
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Serialize ``obj`` to a JSON string.
+
+        :param kwargs: passed to the underlying JSON library.
+        """
+        raise NotImplementedError
+
+    def dump(self, obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+        """Serialize ``obj`` as JSON into the text file ``fp``."""
+        fp.write(self.dumps(obj, **kwargs))
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Deserialize a JSON string or bytes.
+
+        :param kwargs: passed to the underlying JSON library.
+        """
+        raise NotImplementedError
+
+    def load(self, fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
+        """Deserialize JSON read from the file ``fp``."""
+        return self.loads(fp.read(), **kwargs)
+
+    def _prepare_response_obj(
+        self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
+    ) -> t.Any:
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        if not args and not kwargs:
+            return None
+        if len(args) == 1:
+            return args[0]
+        return args or kwargs
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
+        """Return a response whose body is the JSON of the arguments, with the
+        ``application/json`` mimetype.
+
+        One positional argument is serialized as is; several are serialized as a
+        list; keyword arguments as a dict. Mixing both raises :exc:`TypeError`.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.dumps(obj), mimetype="application/json")
+
+
+def _default(o: t.Any) -> t.Any:
+    if isinstance(o, date):
+        return http_date(o)
+    if isinstance(o, (decimal.Decimal, uuid.UUID)):
+        return str(o)
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return dataclasses.asdict(o)
+    if hasattr(o, "__html__"):
+        return str(o.__html__())
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+class DefaultJSONProvider(JSONProvider):
+    """The standard library's :mod:`json`, with Flask's defaults.
+
+    Besides the JSON types it serializes :class:`~datetime.date` and
+    :class:`~datetime.datetime` (as HTTP date strings), :class:`~decimal.Decimal`
+    and :class:`~uuid.UUID` (as strings), dataclasses (as dicts) and objects
+    with an ``__html__`` method (as their HTML string). Set :attr:`default` to
+    extend that. Its options are attributes, set on the class or on
+    ``app.json``::
+
+        app.json.sort_keys = False
+        app.json.compact = True
+    """
+
+    #: Called for objects the :mod:`json` module cannot serialize; returns a
+    #: serializable value or raises :exc:`TypeError`.
+    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)
+
+    #: Escape non-ASCII characters. Safer when the output is embedded in HTML.
+    ensure_ascii = True
+
+    #: Sort the keys of dicts. Keeps output (and caches keyed on it) stable;
+    #: every key must then be a string.
+    sort_keys = True
+
+    #: Whether :meth:`response` omits whitespace: ``True`` always, ``False``
+    #: never (indented output), ``None`` when the app is not in debug mode.
+    compact: bool | None = None
+
+    #: The mimetype of :meth:`response`.
+    mimetype = "application/json"
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Serialize ``obj`` with :func:`json.dumps`, applying :attr:`default`,
+        :attr:`ensure_ascii` and :attr:`sort_keys` unless ``kwargs`` say otherwise.
+        """
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return json.dumps(obj, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Deserialize with :func:`json.loads`."""
+        return json.loads(s, **kwargs)
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
+        """Return a JSON response (see :meth:`JSONProvider.response`), ending
+        with a newline, indented or compact according to :attr:`compact`, with
+        :attr:`mimetype`.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        layout: dict[str, t.Any]
+        if self.compact or (self.compact is None and not self._app.debug):
+            layout = {"separators": (",", ":")}
+        else:
+            layout = {"indent": 2}
+        return self._app.response_class(
+            f"{self.dumps(obj, **layout)}\n", mimetype=self.mimetype
+        )

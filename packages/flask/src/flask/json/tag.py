@@ -1,0 +1,48 @@
+"""The tagged JSON serializer of the session cookie, from
+:mod:`kolben.sessions.tag`.
+
+It round-trips types plain JSON cannot (tuples, bytes, ``Markup``, UUIDs,
+datetimes); register a :class:`JSONTag` subclass to add more::
+
+    from flask.json.tag import JSONTag
+
+    class TagOrderedDict(JSONTag):
+        __slots__ = ("serializer",)
+        key = " od"
+
+        def check(self, value):
+            return isinstance(value, OrderedDict)
+
+        def to_json(self, value):
+            return [[k, self.serializer.tag(v)] for k, v in value.items()]
+
+        def to_python(self, value):
+            return OrderedDict(value)
+
+    app.session_interface.serializer.register(TagOrderedDict, index=0)
+"""
+
+from __future__ import annotations
+
+from base64 import b64decode as b64decode
+from base64 import b64encode as b64encode
+from datetime import datetime as datetime
+from uuid import UUID as UUID
+
+from markupsafe import Markup as Markup
+from werkzeug.http import http_date as http_date
+from werkzeug.http import parse_date as parse_date
+
+from kolben.sessions.tag import JSONTag as JSONTag
+from kolben.sessions.tag import PassDict as PassDict
+from kolben.sessions.tag import PassList as PassList
+from kolben.sessions.tag import TagBytes as TagBytes
+from kolben.sessions.tag import TagDateTime as TagDateTime
+from kolben.sessions.tag import TagDict as TagDict
+from kolben.sessions.tag import TaggedJSONSerializer as TaggedJSONSerializer
+from kolben.sessions.tag import TagMarkup as TagMarkup
+from kolben.sessions.tag import TagTuple as TagTuple
+from kolben.sessions.tag import TagUUID as TagUUID
+
+from . import dumps as dumps
+from . import loads as loads
