@@ -40,7 +40,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 
 def _request_chain() -> tuple[str, ...]:
-    req = t.cast("Request", _cv_request.get().request)
+    req: Request = _cv_request.get().request  # type: ignore[assignment]
     return blueprint_chain(req.blueprint)
 
 
@@ -162,7 +162,7 @@ class ErrorHandling:
         by :meth:`handle_exception` when the error does not propagate. Override
         to log elsewhere or not at all.
         """
-        req = t.cast("Request", _cv_request.get().request)
+        req: Request = _cv_request.get().request  # type: ignore[assignment]
         self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=exc_info)
 
     def should_ignore_error(self, error: BaseException | None) -> bool:

@@ -195,7 +195,7 @@ class RequestPipeline:
         the request's handling: it is used as the response, the view is not
         called.
         """
-        req = t.cast("Request", _cv_request.get().request)
+        req: Request = _cv_request.get().request  # type: ignore[assignment]
         chain = blueprint_chain(req.blueprint)
         preprocessors = self.url_value_preprocessors_for(chain)
         if preprocessors:
@@ -213,7 +213,7 @@ class RequestPipeline:
         its result (not yet a response object). A routing failure is raised
         here; an automatic ``OPTIONS`` request is answered without the view.
         """
-        req = t.cast("Request", _cv_request.get().request)
+        req: Request = _cv_request.get().request  # type: ignore[assignment]
         if req.routing_exception is not None:
             self.raise_routing_exception(req)
         rule = req.url_rule
@@ -291,7 +291,7 @@ class RequestPipeline:
         ctx = _cv_request.get()
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
-        req = t.cast("Request", ctx.request)
+        req: Request = ctx.request  # type: ignore[assignment]
         for func in self.after_request_funcs_for(blueprint_chain(req.blueprint)):
             response = self.ensure_sync(func)(response)
         self._save_session(ctx, response)
@@ -301,8 +301,11 @@ class RequestPipeline:
         app: t.Any = self
         interface = self.session_interface
         if not ctx.session_is_open:
-            # The request never used its session. It only needs saving when the
-            # client sent one whose cookie may need refreshing.
+            # The request never used its session (the default cookie interface
+            # opens lazily). It only needs saving when the client sent a
+            # session cookie that may need refreshing.
+            if "HTTP_COOKIE" not in ctx.request.environ:
+                return
             refresh = getattr(interface, "should_open_to_refresh", None)
             if refresh is None or not refresh(app, ctx.request):
                 return
@@ -320,7 +323,7 @@ class RequestPipeline:
         """
         if exc is _UNSET:
             exc = sys.exc_info()[1]
-        req = t.cast("Request", _cv_request.get().request)
+        req: Request = _cv_request.get().request  # type: ignore[assignment]
         for func in self.teardown_request_funcs_for(blueprint_chain(req.blueprint)):
             self.ensure_sync(func)(exc)
         if request_tearing_down.receivers:
@@ -387,7 +390,7 @@ class RequestPipeline:
             else:
                 raise TypeError(_bad_return_value(rv))
 
-        response = t.cast("Response", rv)
+        response: Response = rv  # type: ignore[assignment]
         if status is not None:
             if isinstance(status, (str, bytes, bytearray)):
                 response.status = status  # type: ignore[assignment]

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as ResponseBase
 
 from kolben.contexts import _cv_app
 from kolben.contexts import current_app as current_app
+from kolben.routing import split_blueprint_path
 
 from . import json as json
 
@@ -33,11 +34,6 @@ def _config_value(key: str) -> t.Any:
 
 
 _NO_APP: t.Any = object()
-
-
-def _blueprint_chain(name: str) -> list[str]:
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 class Request(RequestBase):
@@ -137,7 +133,8 @@ class Request(RequestBase):
         """
         if self.url_rule is None:
             return None
-        return t.cast(str, self.url_rule.endpoint)
+        endpoint: str = self.url_rule.endpoint
+        return endpoint
 
     @property
     def blueprint(self) -> str | None:
@@ -161,7 +158,7 @@ class Request(RequestBase):
         name = self.blueprint
         if name is None:
             return []
-        return _blueprint_chain(name)
+        return split_blueprint_path(name)
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
