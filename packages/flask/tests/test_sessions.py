@@ -13,6 +13,7 @@ import typing as t
 import pytest
 
 import flask
+from flask.sessions import SecureCookieSession
 from flask.sessions import SecureCookieSessionInterface
 from flask.sessions import SessionInterface
 
@@ -156,3 +157,21 @@ def test_preserved_context_carries_an_opened_session(
         ctx = flask.globals.request_ctx._get_current_object()  # type: ignore[attr-defined]
         assert ctx.session_is_open
         assert not flask.session.modified
+
+
+def test_other_interfaces_save_sessions_the_request_did_not_touch(
+    app: flask.Flask,
+) -> None:
+    saved: list[dict[str, t.Any]] = []
+
+    class Store(SessionInterface):
+        def open_session(self, app: t.Any, request: t.Any) -> t.Any:
+            return SecureCookieSession({"user": 1})
+
+        def save_session(self, app: t.Any, session: t.Any, response: t.Any) -> None:
+            saved.append(dict(session))
+
+    app.session_interface = Store()
+    with app.test_request_context():
+        app.process_response(app.response_class())
+    assert saved == [{"user": 1}]

@@ -300,15 +300,15 @@ class RequestPipeline:
     def _save_session(self, ctx: RequestContext, response: Response) -> None:
         app: t.Any = self
         interface = self.session_interface
-        if not ctx.session_is_open:
-            # The request never used its session (the default cookie interface
-            # opens lazily). It only needs saving when the client sent a
-            # session cookie that may need refreshing.
+        if not ctx.session_is_open and type(interface) is SecureCookieSessionInterface:
+            # The request never used its cookie session. It only needs saving
+            # when the client sent a session cookie that may need refreshing.
             if "HTTP_COOKIE" not in ctx.request.environ:
                 return
-            refresh = getattr(interface, "should_open_to_refresh", None)
-            if refresh is None or not refresh(app, ctx.request):
+            if not interface.should_open_to_refresh(app, ctx.request):
                 return
+        # Any other interface gets its session opened and saved on every
+        # request, as with Flask.
         session = ctx.session
         if not interface.is_null_session(session):
             interface.save_session(app, session, response)
