@@ -8,4 +8,7 @@ from kolben.routing import get_root_path as get_root_path
 from kolben.routing import Scaffold as Scaffold
 from kolben.routing import setupmethod as setupmethod
 
+# Flask's private helper, imported from here by extensions such as Flask-RESTX.
+from kolben.routing.scaffold import _endpoint_from_view_func  # noqa: F401
+
 from .._instance import find_package as find_package
