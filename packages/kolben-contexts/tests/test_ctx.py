@@ -112,6 +112,14 @@ def test_session_opens_lazily_once(environ: t.Callable[..., t.Any], app: t.Any) 
         assert ctx.session_is_open
 
 
+def test_flask_private_session_name_reads_the_same_session(
+    environ: t.Callable[..., t.Any], app: t.Any
+) -> None:
+    with app.request_context(environ("/?user=ada")) as ctx:
+        assert ctx._session is ctx.session
+        assert ctx._session["user"] == "ada"
+
+
 def test_session_falls_back_to_a_null_session(
     environ: t.Callable[..., t.Any], app: t.Any
 ) -> None:

@@ -73,8 +73,8 @@ def test_stream_keeps_the_request_alive(
 
     with app.request_context(environ("/?name=World")):
         stream = stream_with_context(generate())
-    # The view's block has ended, but the stream holds the context until done.
-    assert request.args["name"] == "World"
+    # The view's block has ended; the stream pushes the context again.
+    assert not has_request_context()
     assert "".join(stream) == "Hello World!"
     assert not has_request_context()
 
@@ -106,9 +106,25 @@ def test_closing_a_stream_tears_down_and_closes_the_inner_generator(
 
     with app.request_context(environ()):
         stream = stream_with_context(generate())
+    assert closed == ["teardown"]
     assert next(stream) == "a"
-    assert closed == []
     assert has_request_context()
     stream.close()  # type: ignore[attr-defined]
-    assert closed == ["generator", "teardown"]
+    assert closed == ["teardown", "generator", "teardown"]
+    assert not has_request_context()
+
+
+def test_stream_started_in_another_context_pops_cleanly(
+    app: t.Any, environ: t.Callable[..., t.Any]
+) -> None:
+    # An async view runs in a copy of the contextvars Context; the stream it
+    # returns is consumed, and the request popped, in the original one.
+    import contextvars
+
+    def generate() -> t.Iterator[str]:
+        yield request.args["name"]
+
+    with app.request_context(environ("/?name=async")):
+        stream = contextvars.copy_context().run(stream_with_context, generate())
+    assert list(stream) == ["async"]
     assert not has_request_context()

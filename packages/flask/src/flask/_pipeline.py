@@ -163,10 +163,6 @@ class RequestPipeline:
         finally:
             preserve = environ.get(PRESERVE_CONTEXT)
             if preserve is not None:
-                if error is None and not ctx.session_is_open:
-                    # Flask's request contexts always carry an opened session;
-                    # one kept alive to be inspected must look the same.
-                    ctx.session  # noqa: B018
                 preserve(_cv_app.get())
                 preserve(_cv_request.get())
             if error is not None and self.should_ignore_error(error):

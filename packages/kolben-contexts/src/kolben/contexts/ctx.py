@@ -167,7 +167,8 @@ class AppContext(_Context):
     def push(self) -> None:
         """Make this the active app context and send ``appcontext_pushed``."""
         self._set()
-        appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
+        if appcontext_pushed.receivers:
+            appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
 
     def pop(self, exc: BaseException | None = _UNSET) -> None:
         """Undo one push; the outermost pop runs the app's teardown callbacks.
@@ -182,7 +183,8 @@ class AppContext(_Context):
                 self.app.do_teardown_appcontext(exc)
         finally:
             self._reset()
-        appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
+        if appcontext_popped.receivers:
+            appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {getattr(self.app, 'name', self.app)!r}>"
@@ -221,7 +223,7 @@ class RequestContext(_Context):
         self.request: Request = request
         #: Messages flashed during this request, filled in by ``flash``.
         self.flashes: list[tuple[str, str]] | None = None
-        self._session = session
+        self._opened_session = session
         self._after_request_functions: list[cabc.Callable[[t.Any], t.Any]] = []
         # The app contexts this context pushed itself, one entry per push.
         self._implicit_app_ctxs: list[AppContext | None] = []
@@ -236,22 +238,26 @@ class RequestContext(_Context):
         """The request's session, opened through the app's session interface on
         first access (or a null session when it cannot be opened).
         """
-        if self._session is None:
+        if self._opened_session is None:
             interface = self.app.session_interface
             opened = interface.open_session(self.app, self.request)
             if opened is None:
                 opened = interface.make_null_session(self.app)
-            self._session = opened
-        return self._session
+            self._opened_session = opened
+        return self._opened_session
 
     @session.setter
     def session(self, value: t.Any) -> None:
-        self._session = value
+        self._opened_session = value
+
+    # Flask's request context keeps its session in ``_session``, and code written
+    # against Flask (tests inspecting a preserved context) reads it there.
+    _session = session
 
     @property
     def session_is_open(self) -> bool:
         """Whether the session has been opened (read) during this request."""
-        return self._session is not None
+        return self._opened_session is not None
 
     def copy(self) -> RequestContext:
         """Return a new context for the same request, app and session.
@@ -261,7 +267,10 @@ class RequestContext(_Context):
         shares the request object, so don't read the body in both.
         """
         return type(self)(
-            self.app, self.request.environ, request=self.request, session=self._session
+            self.app,
+            self.request.environ,
+            request=self.request,
+            session=self._opened_session,
         )
 
     def match_request(self) -> None:

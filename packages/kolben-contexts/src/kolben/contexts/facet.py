@@ -97,4 +97,5 @@ class ContextsAppFacet:
         app = t.cast("ContextApp", self)
         for func in reversed(self.teardown_appcontext_funcs):
             app.ensure_sync(func)(exc)
-        appcontext_tearing_down.send(self, _async_wrapper=app.ensure_sync, exc=exc)
+        if appcontext_tearing_down.receivers:
+            appcontext_tearing_down.send(self, _async_wrapper=app.ensure_sync, exc=exc)

@@ -111,12 +111,13 @@ def stream_with_context(
     generator_or_function: cabc.Iterator[t.AnyStr]
     | cabc.Callable[..., cabc.Iterator[t.AnyStr]],
 ) -> cabc.Iterator[t.AnyStr] | cabc.Callable[..., cabc.Iterator[t.AnyStr]]:
-    """Keep the request context alive while a streamed response is generated.
+    """Give a streamed response the request context of the view that made it.
 
     A view that returns a generator finishes before the generator runs, so the
-    generator would normally see no ``request``. Wrapping it keeps the current
-    request context pushed until the stream is exhausted or closed. Use it on a
-    generator, or as a decorator on a generator function::
+    generator would normally see no ``request``. Wrapping it captures the
+    current app and request contexts and pushes them again while the stream is
+    generated, until it is exhausted or closed. Use it on a generator, or as a
+    decorator on a generator function::
 
         @app.route("/stream")
         def streamed():
@@ -141,13 +142,17 @@ def stream_with_context(
 
         return update_wrapper(decorated, function)
 
-    ctx = _active_request_context("stream_with_context")
+    # The contexts are captured now, while the view runs, but pushed only when
+    # the stream is first iterated: pushing them here would record the tokens
+    # in the view's contextvars Context, which for an async view is not the
+    # one the response is streamed (and the contexts popped) in.
+    request_ctx = _active_request_context("stream_with_context")
+    app_ctx = _cv_app.get()
 
-    def run_in_context() -> cabc.Generator[t.AnyStr | None, None, None]:
-        with ctx:
-            # The first step only enters the context (see below), so that it is
-            # pushed before the view's own context is popped.
-            yield None
+    def run_in_context() -> cabc.Iterator[t.AnyStr]:
+        # The app context first, so the request context reuses it rather than
+        # pushing one of its own.
+        with app_ctx, request_ctx:
             try:
                 yield from inner
             finally:
@@ -155,6 +160,4 @@ def stream_with_context(
                 if close is not None:
                     close()
 
-    stream = run_in_context()
-    next(stream)
-    return t.cast("cabc.Iterator[t.AnyStr]", stream)
+    return run_in_context()
