@@ -75,7 +75,8 @@ def upstream_python(extra: list[str]) -> str:
     werkzeug = version_of(sys.executable, "werkzeug")
     wanted = [UPSTREAM_FLASK, f"werkzeug=={werkzeug}", *extra]
     stamp = venv / "kolben-requirements.txt"
-    if not python.exists() or stamp.read_text() != "\n".join(wanted):
+    fresh = stamp.exists() and stamp.read_text() == "\n".join(wanted)
+    if not (python.exists() and fresh):
         shutil.rmtree(venv, ignore_errors=True)
         uv = shutil.which("uv")
         if uv:
