@@ -48,42 +48,35 @@ class AppCtxGlobals:
             g.pop("db").close()
     """
 
-    def __getattr__(self, name: str) -> t.Any:
-        # Only reached when the attribute is missing: keep it an AttributeError
-        # so getattr(g, name, default) and hasattr() work.
-        raise AttributeError(name)
+    # Attributes live in the instance __dict__ like on any object; these
+    # declarations only tell type checkers that any name may be set or read.
+    if t.TYPE_CHECKING:
 
-    def __setattr__(self, name: str, value: t.Any) -> None:
-        self.__dict__[name] = value
+        def __getattr__(self, name: str) -> t.Any: ...
 
-    def __delattr__(self, name: str) -> None:
-        try:
-            del self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        def __setattr__(self, name: str, value: t.Any) -> None: ...
 
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
         """Return attribute ``name``, or ``default`` when it is not set."""
-        return self.__dict__.get(name, default)
+        return vars(self).get(name, default)
 
-    def pop(self, name: str, default: t.Any = _UNSET) -> t.Any:
-        """Remove attribute ``name`` and return its value.
+    def pop(self, name: str, *default: t.Any) -> t.Any:
+        """Remove attribute ``name`` and return its value, or ``default`` if given
+        and the attribute is not set.
 
         :raises KeyError: when it is not set and no ``default`` was given.
         """
-        if default is _UNSET:
-            return self.__dict__.pop(name)
-        return self.__dict__.pop(name, default)
+        return vars(self).pop(name, *default)
 
     def setdefault(self, name: str, default: t.Any = None) -> t.Any:
         """Return attribute ``name``, setting it to ``default`` first if missing."""
-        return self.__dict__.setdefault(name, default)
+        return vars(self).setdefault(name, default)
 
     def __contains__(self, name: str) -> bool:
-        return name in self.__dict__
+        return name in vars(self)
 
     def __iter__(self) -> cabc.Iterator[str]:
-        return iter(self.__dict__)
+        return iter(list(vars(self)))
 
     def __repr__(self) -> str:
         ctx = _cv_app.get(None)
