@@ -218,6 +218,31 @@ def test_registration_is_per_serializer() -> None:
     assert " temp" not in TaggedJSONSerializer().tags
 
 
+def test_a_builtin_tag_can_be_subclassed_and_swapped_in() -> None:
+    class TagPreciseDateTime(TagDateTime):
+        __slots__ = ()
+
+        def to_json(self, value: t.Any) -> t.Any:
+            return value.isoformat()
+
+        def to_python(self, value: t.Any) -> t.Any:
+            return datetime.fromisoformat(value)
+
+    class PassSortedList(PassList):
+        __slots__ = ()
+
+        def to_json(self, value: t.Any) -> t.Any:
+            return sorted(super().to_json(value))
+
+    s = TaggedJSONSerializer()
+    s.register(TagPreciseDateTime, force=True, index=0)
+    s.register(PassSortedList, index=0)
+    moment = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc)
+
+    assert s.dumps([3, 1, 2]) == "[1,2,3]"
+    assert s.loads(s.dumps({"at": moment})) == {"at": moment}
+
+
 def test_tagging_a_plain_value_returns_it_unchanged() -> None:
     s = TaggedJSONSerializer()
     assert s.tag("text") == "text"

@@ -43,9 +43,11 @@ A custom type gets a :class:`JSONTag` subclass, registered with
 
 from __future__ import annotations
 
+import collections.abc as cabc
 import dataclasses
 import decimal
 import json
+import operator
 import typing as t
 from base64 import b64decode
 from base64 import b64encode
@@ -59,205 +61,240 @@ from werkzeug.http import parse_date
 
 
 class JSONTag:
-    """Base class for a tag understood by :class:`TaggedJSONSerializer`.
+    """The contract every tag of a :class:`TaggedJSONSerializer` fulfils.
 
-    A subclass sets :attr:`key` and implements :meth:`check`,
-    :meth:`to_json` and :meth:`to_python`. Tags are instantiated by the
-    serializer they are registered with, which they can reach as
-    :attr:`serializer` to tag or untag nested values.
+    A tag recognises one kind of value (:meth:`check`), turns it into plain
+    JSON (:meth:`to_json`) and rebuilds it on the way back
+    (:meth:`to_python`). The serializer creates one instance of each
+    registered tag class and passes itself in, so a tag can reach
+    :attr:`serializer` to handle values nested inside the one it converts.
 
-    :param serializer: the serializer this tag belongs to.
+    :param serializer: the serializer creating this tag.
     """
 
     __slots__ = ("serializer",)
 
-    #: The key marking a tagged value in the JSON output. An empty key means
-    #: the tag never appears in the output: it only transforms the value
-    #: (:class:`PassDict` and :class:`PassList` tag their contents this way).
+    #: The object key that marks this tag's output, for example ``" t"``.
+    #: Left empty by tags that only rewrite a container's contents and never
+    #: show up in the output themselves, such as :class:`PassList`.
     key: str = ""
 
     def __init__(self, serializer: TaggedJSONSerializer) -> None:
-        #: The :class:`TaggedJSONSerializer` this tag is registered with.
+        #: The owning :class:`TaggedJSONSerializer`.
         self.serializer = serializer
 
     def check(self, value: t.Any) -> bool:
-        """Return whether this tag handles ``value``.
+        """Decide whether this tag is the one to convert ``value``.
 
-        :param value: the value about to be serialized.
+        Subclasses must override this.
+
+        :param value: a value on its way to JSON.
         """
         raise NotImplementedError
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Convert ``value`` to something JSON can represent; the result is
-        stored under :attr:`key`.
+        """Produce the JSON-compatible form of ``value``.
 
-        :param value: a value that :meth:`check` accepted.
+        Subclasses must override this.
+
+        :param value: a value this tag's :meth:`check` accepted.
         """
         raise NotImplementedError
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Convert the JSON stored under :attr:`key` back to the Python value.
+        """Rebuild the original value from its JSON form.
 
-        :param value: what :meth:`to_json` produced, with its nested values
-            already untagged.
+        Subclasses that write a :attr:`key` must override this.
+
+        :param value: the JSON form found under :attr:`key`, whose own nested
+            values have been restored already.
         """
         raise NotImplementedError
 
     def tag(self, value: t.Any) -> t.Any:
-        """Return ``value`` converted and wrapped as ``{key: to_json(value)}``.
+        """Convert ``value`` and mark it: the result is a one-item dict
+        mapping :attr:`key` to the output of :meth:`to_json`.
 
-        :param value: a value that :meth:`check` accepted.
+        :param value: a value this tag's :meth:`check` accepted.
         """
         return {self.key: self.to_json(value)}
 
 
-class TagDict(JSONTag):
-    """Protects a one-key dict whose key is a registered tag key.
+class _TypedTag(JSONTag):
+    """A tag that claims every instance of :attr:`kind`."""
 
-    Without this, ``{" t": [1]}`` would load as the tuple ``(1,)``. The key
-    is written with a ``"__"`` suffix, which is stripped again on load.
+    __slots__ = ()
+
+    #: The type (or types, as for :func:`isinstance`) this tag converts.
+    kind: t.ClassVar[type[t.Any] | tuple[type[t.Any], ...]]
+
+    def check(self, value: t.Any) -> bool:
+        return isinstance(value, self.kind)
+
+
+class _Passthrough(JSONTag):
+    """Mixin for a keyless tag: its output is emitted without a marker."""
+
+    __slots__ = ()
+
+    def tag(self, value: t.Any) -> t.Any:
+        return self.to_json(value)
+
+
+class _ItemsTag(_TypedTag):
+    """Converts a sequence into a JSON array of converted items."""
+
+    __slots__ = ()
+
+    def to_json(self, value: t.Any) -> t.Any:
+        convert = self.serializer.tag
+        return [convert(item) for item in value]
+
+
+class _Codec(t.NamedTuple):
+    """The two conversions of a leaf tag: to JSON and back."""
+
+    dump: cabc.Callable[[t.Any], t.Any]
+    load: cabc.Callable[[t.Any], t.Any]
+
+
+class _CodecTag(_TypedTag):
+    """A leaf tag whose conversions are one :attr:`codec` table row.
+
+    Bytes, UUIDs, datetimes and safe strings differ only in a type and two
+    plain functions, so each of their classes just fills in the row.
+    """
+
+    __slots__ = ()
+
+    #: The functions converting this tag's values to JSON and back.
+    codec: t.ClassVar[_Codec]
+
+    def to_json(self, value: t.Any) -> t.Any:
+        return self.codec.dump(value)
+
+    def to_python(self, value: t.Any) -> t.Any:
+        return self.codec.load(value)
+
+
+def _base64_text(data: bytes) -> str:
+    return b64encode(data).decode("ascii")
+
+
+def _html_text(value: t.Any) -> str:
+    return str(value.__html__())
+
+
+class TagDict(JSONTag):
+    """Guards a single-item dict whose only key collides with a tag key.
+
+    ``{" t": [1]}`` written as is would come back as the tuple ``(1,)``.
+    This tag renames the key with a trailing ``"__"`` and removes it again
+    when loading, so the dict survives as a dict.
     """
 
     __slots__ = ()
     key = " di"
 
     def check(self, value: t.Any) -> bool:
-        return (
-            isinstance(value, dict)
-            and len(value) == 1
-            and next(iter(value)) in self.serializer.tags
-        )
+        if not isinstance(value, dict) or len(value) != 1:
+            return False
+        return next(iter(value)) in self.serializer.tags
 
     def to_json(self, value: t.Any) -> t.Any:
-        ((name, item),) = value.items()
-        return {f"{name}__": self.serializer.tag(item)}
+        [(name, item)] = value.items()
+        return {name + "__": self.serializer.tag(item)}
 
     def to_python(self, value: t.Any) -> t.Any:
-        ((name, item),) = value.items()
+        [(name, item)] = value.items()
         return {name[:-2]: item}
 
 
-class PassDict(JSONTag):
-    """Passes dicts through, tagging each of their values."""
+class PassDict(_Passthrough, _TypedTag):
+    """Leaves a dict a dict, converting the values inside it."""
 
     __slots__ = ()
-
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, dict)
+    kind = dict
 
     def to_json(self, value: t.Any) -> t.Any:
-        # JSON object keys are strings, so only values can need tagging.
-        tag = self.serializer.tag
-        return {name: tag(item) for name, item in value.items()}
-
-    tag = to_json
+        # Object keys are always strings in JSON; only the values vary.
+        convert = self.serializer.tag
+        return {name: convert(item) for name, item in value.items()}
 
 
-class TagTuple(JSONTag):
-    """Stores a tuple as a list of tagged items."""
+class TagTuple(_ItemsTag):
+    """Writes a tuple as an array of converted items, read back as a tuple."""
 
     __slots__ = ()
     key = " t"
-
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, tuple)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        tag = self.serializer.tag
-        return [tag(item) for item in value]
+    kind = tuple
 
     def to_python(self, value: t.Any) -> t.Any:
         return tuple(value)
 
 
-class PassList(JSONTag):
-    """Passes lists through, tagging each of their items."""
+class PassList(_Passthrough, _ItemsTag):
+    """Leaves a list a list, converting the items inside it."""
 
     __slots__ = ()
-
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, list)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        tag = self.serializer.tag
-        return [tag(item) for item in value]
-
-    tag = to_json
+    kind = list
 
 
-class TagBytes(JSONTag):
-    """Stores bytes as a base64 string."""
+class TagBytes(_CodecTag):
+    """Writes :class:`bytes` as base64 text."""
 
     __slots__ = ()
     key = " b"
-
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, bytes)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        return b64encode(value).decode("ascii")
-
-    def to_python(self, value: t.Any) -> t.Any:
-        return b64decode(value)
+    kind = bytes
+    codec = _Codec(_base64_text, b64decode)
 
 
-class TagMarkup(JSONTag):
-    """Stores an object that has an ``__html__`` method as its HTML string;
-    loads it as :class:`markupsafe.Markup`.
+class TagMarkup(_CodecTag):
+    """Writes anything with an ``__html__`` method as that HTML; reads it
+    back as :class:`markupsafe.Markup`.
 
-    Any object following the ``__html__`` convention is accepted, not only
-    ``Markup``, so a template framework's own safe-string type round-trips
-    as ``Markup``.
+    The ``__html__`` protocol is what is checked, not the ``Markup`` type,
+    so another library's safe-string class is stored too (and comes back
+    as ``Markup``).
     """
 
     __slots__ = ()
     key = " m"
+    kind = Markup
+    codec = _Codec(_html_text, Markup)
 
     def check(self, value: t.Any) -> bool:
         return callable(getattr(value, "__html__", None))
 
-    def to_json(self, value: t.Any) -> t.Any:
-        return str(value.__html__())
 
-    def to_python(self, value: t.Any) -> t.Any:
-        return Markup(value)
-
-
-class TagUUID(JSONTag):
-    """Stores a :class:`uuid.UUID` as its hex string."""
+class TagUUID(_CodecTag):
+    """Writes a :class:`uuid.UUID` as its 32 hex digits."""
 
     __slots__ = ()
     key = " u"
-
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, UUID)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        return value.hex
-
-    def to_python(self, value: t.Any) -> t.Any:
-        return UUID(value)
+    kind = UUID
+    codec = _Codec(operator.attrgetter("hex"), UUID)
 
 
-class TagDateTime(JSONTag):
-    """Stores a :class:`datetime.datetime` as an HTTP date.
+class TagDateTime(_CodecTag):
+    """Writes a :class:`datetime.datetime` in HTTP date format.
 
-    HTTP dates have whole seconds and are in UTC: a datetime loads back as
-    an aware UTC datetime without microseconds, and a naive one is taken to
-    be UTC already.
+    That format is UTC with one-second resolution, so what loads back is an
+    aware UTC datetime with the microseconds dropped; a naive datetime is
+    read as if it were UTC.
     """
 
     __slots__ = ()
     key = " d"
+    kind = datetime
+    codec = _Codec(http_date, parse_date)
 
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, datetime)
 
-    def to_json(self, value: t.Any) -> t.Any:
-        return http_date(value)
-
-    def to_python(self, value: t.Any) -> t.Any:
-        return parse_date(value)
+#: Structure first: the look-alike guard, then the containers whose
+#: contents must be converted before any leaf tag sees them.
+_CONTAINER_TAGS: tuple[type[JSONTag], ...] = (TagDict, PassDict, TagTuple, PassList)
+#: Single values with no JSON type of their own.
+_LEAF_TAGS: tuple[type[JSONTag], ...] = (TagBytes, TagMarkup, TagUUID, TagDateTime)
 
 
 def _default(value: t.Any) -> t.Any:
@@ -292,86 +329,75 @@ class TaggedJSONSerializer:
 
     __slots__ = ("tags", "order")
 
-    #: The tag classes every new serializer registers, in order.
-    default_tags: t.ClassVar[list[type[JSONTag]]] = [
-        TagDict,
-        PassDict,
-        TagTuple,
-        PassList,
-        TagBytes,
-        TagMarkup,
-        TagUUID,
-        TagDateTime,
-    ]
+    #: The tag classes a new serializer registers, in this order: the
+    #: container rules, then the leaf types.
+    default_tags: t.ClassVar[list[type[JSONTag]]] = [*_CONTAINER_TAGS, *_LEAF_TAGS]
 
     def __init__(self) -> None:
-        #: The registered tags by key, consulted when loading.
-        self.tags: dict[str, JSONTag] = {}
         #: The registered tags in the order :meth:`tag` tries them.
         self.order: list[JSONTag] = []
+        #: The registered tags by key, consulted when loading.
+        self.tags: dict[str, JSONTag] = {}
 
-        for cls in self.default_tags:
-            self.register(cls)
+        for tag_class in self.default_tags:
+            self.register(tag_class)
 
     def register(
-        self,
-        tag_class: type[JSONTag],
-        force: bool = False,
-        index: int | None = None,
+        self, tag_class: type[JSONTag], force: bool = False, index: int | None = None
     ) -> None:
-        """Register a new tag with this serializer.
+        """Add a tag class to this serializer.
 
-        :param tag_class: the :class:`JSONTag` subclass to instantiate and add.
-        :param force: replace a tag already registered under the same key,
-            instead of raising :exc:`KeyError`. The replaced tag stays in
-            :attr:`order`, behind a new tag inserted ahead of it.
-        :param index: where to insert the tag in :attr:`order`, as for
-            :meth:`list.insert`; ``None`` appends it, making it the last tried.
-        :raises KeyError: if the key is already registered and ``force`` is
-            false.
+        The class is instantiated with this serializer. A tag with a
+        :attr:`~JSONTag.key` becomes known for loading under that key; every
+        tag joins :attr:`order`, the sequence :meth:`tag` tries.
+
+        :param tag_class: the :class:`JSONTag` subclass to add.
+        :param force: allow taking over a key another tag already has. The
+            tag that had it is no longer used for loading but keeps its place
+            in :attr:`order`.
+        :param index: the position in :attr:`order`, with :meth:`list.insert`
+            semantics; by default the tag goes last.
+        :raises KeyError: when the key is taken and ``force`` is not set.
         """
-        tag = tag_class(self)
-        key = tag.key
+        new_tag = tag_class(self)
+        key = new_tag.key
 
         if key:
-            if not force and key in self.tags:
+            if key in self.tags and not force:
                 raise KeyError(f"Tag '{key}' is already registered.")
+            self.tags[key] = new_tag
 
-            self.tags[key] = tag
-
-        if index is None:
-            self.order.append(tag)
-        else:
-            self.order.insert(index, tag)
+        self.order.insert(len(self.order) if index is None else index, new_tag)
 
     def tag(self, value: t.Any) -> t.Any:
-        """Return ``value`` converted by the first tag that accepts it, or
-        unchanged if none does.
+        """Convert ``value`` with the first tag in :attr:`order` whose
+        :meth:`~JSONTag.check` accepts it; a value no tag wants is returned
+        as it is.
 
         :param value: the value to convert.
         """
-        for tag in self.order:
-            if tag.check(value):
-                return tag.tag(value)
-
+        for candidate in self.order:
+            if candidate.check(value):
+                return candidate.tag(value)
         return value
 
     def untag(self, value: dict[str, t.Any]) -> t.Any:
-        """Convert a tagged JSON object back to its Python value; any other
-        object is returned unchanged. Nested values are not untagged.
+        """Rebuild the Python value of one tagged JSON object.
 
-        :param value: a JSON object as loaded.
+        An object that is not exactly one item under a registered key is
+        returned untouched. Only this level is handled: :meth:`loads` relies
+        on the JSON decoder to call it for nested objects first.
+
+        :param value: a decoded JSON object.
         """
-        if len(value) != 1:
-            return value
+        if len(value) == 1:
+            [(key, inner)] = value.items()
+            owner = self.tags.get(key)
 
-        key = next(iter(value))
-        tag = self.tags.get(key)
+            if owner is not None:
+                return owner.to_python(inner)
 
-        if tag is None:
-            return value
-
-        return tag.to_python(value[key])
+        return value
 
     def dumps(self, value: t.Any) -> str:
         """Tag ``value`` and serialize it to compact JSON text.
