@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc as cabc
+import itertools
 import typing as t
 
 from jinja2 import BaseLoader
@@ -74,13 +75,14 @@ class DispatchingJinjaLoader(BaseLoader):
 
     def _iter_loaders(self) -> cabc.Iterator[tuple[TemplateSource, BaseLoader]]:
         """Yield each owner that has templates with its loader, app first."""
-        loader = self.app.jinja_loader
-        if loader is not None:
-            yield self.app, loader
-        for blueprint in self.app.iter_blueprints():
-            loader = blueprint.jinja_loader
-            if loader is not None:
-                yield blueprint, loader
+        app = self.app
+        owners: cabc.Iterable[TemplateSource] = itertools.chain(
+            (app,), app.iter_blueprints()
+        )
+        # Pair first, filter second: ``jinja_loader`` may be a property that
+        # builds the loader, so it is read exactly once per owner.
+        pairs = ((owner, owner.jinja_loader) for owner in owners)
+        yield from ((owner, found) for owner, found in pairs if found is not None)
 
     def list_templates(self) -> list[str]:
         """Return the names of every template of the app and its blueprints,
