@@ -196,9 +196,7 @@ class FlaskClient(werkzeug.test.Client):
             self._handed_over = [c for c in handed_over if c is not None]
 
     def __enter__(self) -> FlaskClient:
-        if self.preserve_context:
-            raise RuntimeError("Cannot nest client invocations")
-        self.preserve_context = True
+        self._hold_contexts(True)
         return self
 
     def __exit__(
@@ -207,8 +205,18 @@ class FlaskClient(werkzeug.test.Client):
         exc_value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.preserve_context = False
-        self._preserved.close()
+        self._hold_contexts(False)
+
+    def _hold_contexts(self, hold: bool) -> None:
+        """Start keeping request contexts for a ``with`` block, or stop at its end.
+
+        Stopping also pops whatever the block's last request left pushed.
+        """
+        if hold and self.preserve_context:
+            raise RuntimeError("Cannot nest client invocations")
+        self.preserve_context = hold
+        if not hold:
+            self._preserved.close()
 
     @contextmanager
     def session_transaction(
