@@ -118,3 +118,22 @@ def test_tests_never_reported_count_as_failed(conformance: types.ModuleType) -> 
     assert conformance.figures(ours) == "1 passed, 1 failed, 1 skipped"
     expected = ["t::a", "t::b", "t::c", "t::d", "t::e"]
     assert conformance.figures(ours, expected) == "1 passed, 3 failed, 1 skipped"
+
+
+def test_html_simple_index_pages_are_understood(conformance: types.ModuleType) -> None:
+    # Mirrors and proxies often serve only PEP 503 HTML, never PEP 691 JSON.
+    page = textwrap.dedent(
+        """\
+        <!DOCTYPE html><html><body><h1>Links for Flask</h1>
+        <a href="https://files.example/pk/flask-3.1.3-py3-none-any.whl#sha256=aa">w</a>
+        <a href="../../packages/flask-3.1.3.tar.gz#sha256=bb">flask-3.1.3.tar.gz</a>
+        </body></html>
+        """
+    )
+    collector = conformance._LinkCollector("https://index.example/simple/flask/")
+    collector.feed(page)
+    assert collector.files[1] == {
+        "filename": "flask-3.1.3.tar.gz",
+        "url": "https://index.example/packages/flask-3.1.3.tar.gz",
+        "hashes": {"sha256": "bb"},
+    }

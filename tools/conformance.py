@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import html.parser
 import importlib.metadata
 import json
 import os
@@ -50,6 +51,7 @@ import tarfile
 import tempfile
 import time
 import typing as t
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
@@ -195,6 +197,51 @@ def sha256(path: pathlib.Path) -> str:
     return digest.hexdigest()
 
 
+class _LinkCollector(html.parser.HTMLParser):
+    """Collects the file links of a PEP 503 (HTML) simple-index page."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+        self.files: list[dict[str, t.Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag != "a" or not href:
+            return
+        url, _, fragment = urllib.parse.urljoin(self.base, href).partition("#")
+        name = urllib.parse.unquote(url.rsplit("/", 1)[-1])
+        algorithm, _, digest = fragment.partition("=")
+        hashes = {algorithm: digest} if digest else {}
+        self.files.append({"filename": name, "url": url, "hashes": hashes})
+
+
+def index_entry(project: str, filename: str) -> dict[str, t.Any]:
+    """Find ``filename`` on the index's page for ``project``.
+
+    Indexes answer in PEP 691 JSON or, like many mirrors and proxies, only in
+    PEP 503 HTML; both are understood.
+    """
+    page = f"{index_url()}/{project}/"
+    request = urllib.request.Request(
+        page,
+        headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.5"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        kind = response.headers.get("Content-Type", "")
+    if "json" in kind:
+        files: list[dict[str, t.Any]] = json.loads(body)["files"]
+    else:
+        collector = _LinkCollector(page)
+        collector.feed(body.decode("utf-8", "replace"))
+        files = collector.files
+    entry = next((f for f in files if f["filename"] == filename), None)
+    if entry is None:
+        raise WorkspaceError(f"the package index at {page} has no {filename}")
+    return entry
+
+
 def download_sdist() -> pathlib.Path:
     """Return the cached Flask sdist, downloading and verifying it if needed."""
     filename = f"flask-{FLASK_VERSION}.tar.gz"
@@ -202,15 +249,7 @@ def download_sdist() -> pathlib.Path:
     stamp = CACHE / f"{filename}.sha256"
     if target.is_file() and stamp.is_file() and sha256(target) == stamp.read_text():
         return target
-    request = urllib.request.Request(
-        f"{index_url()}/flask/",
-        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        files = json.load(response)["files"]
-    entry = next((f for f in files if f["filename"] == filename), None)
-    if entry is None:
-        raise WorkspaceError(f"the package index has no {filename}")
+    entry = index_entry("flask", filename)
     CACHE.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     with urllib.request.urlopen(entry["url"], timeout=120) as response:
