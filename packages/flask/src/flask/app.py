@@ -94,22 +94,49 @@ from .wrappers import Response
 
 T = t.TypeVar("T")
 
+#: A folder argument: a path, or ``None`` for "no such folder".
+_Folder: t.TypeAlias = "str | os.PathLike[str] | None"
+
 # Names Flask's ``flask.app`` exposes besides ``Flask``; extensions import some
 # of them from here (``flask.app.Rule``, ``flask.app.App`` ...).
 App = RoutingApp
+T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
 T_shell_context_processor = t.TypeVar(
     "T_shell_context_processor", bound=ft.ShellContextProcessorCallable
 )
-T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
-T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
-T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
 T_template_test = t.TypeVar("T_template_test", bound=ft.TemplateTestCallable)
+T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
+T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
+
+_NESTED_RUN_WARNING = (
+    " * Ignoring a call to 'app.run()': the 'flask' command is already"
+    " serving this app.\n"
+    "   Guard the call with 'if __name__ == \"__main__\":' so it only runs"
+    " as a script."
+)
 
 
 def _make_timedelta(value: t.Any) -> t.Any:
     if value is None or isinstance(value, timedelta):
         return value
     return timedelta(seconds=value)
+
+
+def _file_stem(path: str) -> str:
+    stem, _ = os.path.splitext(os.path.basename(path))
+    return stem
+
+
+def _listen_address(
+    server_name: str | None, host: str | None, port: int | str | None
+) -> tuple[str, int]:
+    """Fill in what ``run`` was not told from ``SERVER_NAME``, then from the
+    development server's usual ``127.0.0.1:5000``.
+    """
+    name_host, _, name_port = (server_name or "").partition(":")
+    if not port and port != 0:
+        port = int(name_port) if name_port else 5000
+    return host or name_host or "127.0.0.1", int(port)
 
 
 class Flask(
@@ -191,35 +218,41 @@ class Flask(
     #: The settings every app starts with.
     default_config: ImmutableDict[str, t.Any] = ImmutableDict(
         {
-            "DEBUG": None,
+            # Modes, and how errors travel.
             "TESTING": False,
+            "DEBUG": None,
+            "TRAP_HTTP_EXCEPTIONS": False,
+            "TRAP_BAD_REQUEST_ERRORS": None,
             "PROPAGATE_EXCEPTIONS": None,
+            # Signing, and the session cookie that relies on it.
             "SECRET_KEY": None,
             "SECRET_KEY_FALLBACKS": None,
-            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
-            "USE_X_SENDFILE": False,
-            "TRUSTED_HOSTS": None,
-            "SERVER_NAME": None,
-            "APPLICATION_ROOT": "/",
             "SESSION_COOKIE_NAME": "session",
-            "SESSION_COOKIE_DOMAIN": None,
             "SESSION_COOKIE_PATH": None,
-            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_DOMAIN": None,
             "SESSION_COOKIE_SECURE": False,
-            "SESSION_COOKIE_PARTITIONED": False,
+            "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": None,
+            "SESSION_COOKIE_PARTITIONED": False,
+            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
             "SESSION_REFRESH_EACH_REQUEST": True,
-            "MAX_CONTENT_LENGTH": None,
-            "MAX_FORM_MEMORY_SIZE": 500_000,
-            "MAX_FORM_PARTS": 1_000,
-            "SEND_FILE_MAX_AGE_DEFAULT": None,
-            "TRAP_BAD_REQUEST_ERRORS": None,
-            "TRAP_HTTP_EXCEPTIONS": False,
-            "EXPLAIN_TEMPLATE_LOADING": False,
+            # Where the app lives, and what URLs it builds.
+            "SERVER_NAME": None,
+            "TRUSTED_HOSTS": None,
             "PREFERRED_URL_SCHEME": "http",
-            "TEMPLATES_AUTO_RELOAD": None,
-            "MAX_COOKIE_SIZE": 4093,
+            "APPLICATION_ROOT": "/",
             "PROVIDE_AUTOMATIC_OPTIONS": True,
+            # Limits on what a request may send.
+            "MAX_FORM_PARTS": 1_000,
+            "MAX_FORM_MEMORY_SIZE": 500_000,
+            "MAX_CONTENT_LENGTH": None,
+            # Responses: files and cookies.
+            "USE_X_SENDFILE": False,
+            "SEND_FILE_MAX_AGE_DEFAULT": None,
+            "MAX_COOKIE_SIZE": 4093,
+            # Templates.
+            "TEMPLATES_AUTO_RELOAD": None,
+            "EXPLAIN_TEMPLATE_LOADING": False,
         }
     )
 
@@ -227,11 +260,11 @@ class Flask(
         self,
         import_name: str,
         static_url_path: str | None = None,
-        static_folder: str | os.PathLike[str] | None = "static",
+        static_folder: _Folder = "static",
         static_host: str | None = None,
         host_matching: bool = False,
         subdomain_matching: bool = False,
-        template_folder: str | os.PathLike[str] | None = "templates",
+        template_folder: _Folder = "templates",
         instance_path: str | None = None,
         instance_relative_config: bool = False,
         root_path: str | None = None,
@@ -265,13 +298,14 @@ class Flask(
         RoutingApp.__init__(
             self,
             import_name,
-            static_url_path=static_url_path,
-            static_folder=static_folder,
-            static_host=static_host,
-            host_matching=host_matching,
-            subdomain_matching=subdomain_matching,
-            template_folder=template_folder,
             root_path=root_path,
+            template_folder=template_folder,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            # How requests are matched to rules.
+            host_matching=host_matching,
+            static_host=static_host,
+            subdomain_matching=subdomain_matching,
         )
         self._init_templating()
 
@@ -280,12 +314,11 @@ class Flask(
         """The application's name: the import name, or for ``__main__`` the
         name of the script being run. The logger is named after it.
         """
-        if self.import_name == "__main__":
-            script: str | None = getattr(sys.modules["__main__"], "__file__", None)
-            if script is None:
-                return "__main__"
-            return os.path.splitext(os.path.basename(script))[0]
-        return self.import_name
+        if self.import_name != "__main__":
+            return self.import_name
+        # A script run directly is named after its file, not "__main__".
+        script = getattr(sys.modules["__main__"], "__file__", None)
+        return "__main__" if script is None else _file_stem(script)
 
     @cached_property
     def logger(self) -> logging.Logger:
@@ -348,15 +381,18 @@ class Flask(
 
         :param resource: the path relative to :attr:`instance_path`.
         :param mode: any mode of :func:`open`.
-        :param encoding: the encoding in text mode.
+        :param encoding: the encoding in text mode, ignored in binary mode.
 
         .. versionchanged:: 3.1
-            Added the ``encoding`` parameter.
+            ``encoding`` (Flask 3.1).
         """
-        path = os.path.join(self.instance_path, resource)
-        if "b" in mode:
-            return open(path, mode)
-        return open(path, mode, encoding=encoding)
+        # open() refuses an encoding in binary mode, so it only goes to text.
+        binary = "b" in mode
+        return open(
+            os.path.join(self.instance_path, resource),
+            mode,
+            encoding=None if binary else encoding,
+        )
 
     def _extend_jinja_env(self, env: Environment) -> None:
         # Flask's own template globals and the JSON policy of ``|tojson``.
@@ -403,7 +439,7 @@ class Flask(
     def run(
         self,
         host: str | None = None,
-        port: int | None = None,
+        port: int | str | None = None,
         debug: bool | None = None,
         load_dotenv: bool = True,
         **options: t.Any,
@@ -417,7 +453,8 @@ class Flask(
 
         :param host: the interface to listen on; the host of ``SERVER_NAME``,
             else ``127.0.0.1``.
-        :param port: the port; the port of ``SERVER_NAME``, else 5000.
+        :param port: the port, an int or a numeric string; the port of
+            ``SERVER_NAME``, else 5000.
         :param debug: set debug mode, which turns on the reloader and debugger.
         :param load_dotenv: load ``.env`` and ``.flaskenv`` files and take
             ``FLASK_DEBUG`` from them.
@@ -425,37 +462,27 @@ class Flask(
             ``use_reloader``, ``use_debugger``, ``threaded``, ``ssl_context``.
         """
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            # ``flask run`` is already serving this app: a second, blocking
+            # server would never return to the command.
             if not is_running_from_reloader():
-                click.secho(
-                    " * Ignoring a call to 'app.run()' that would block the"
-                    " current 'flask' CLI command.\n"
-                    "   Only call 'app.run()' in an 'if __name__ =="
-                    ' "__main__"\' guard.',
-                    fg="red",
-                )
+                click.secho(_NESTED_RUN_WARNING, fg="red")
             return
 
         if get_load_dotenv(load_dotenv):
             _load_dotenv()
-            if "FLASK_DEBUG" in os.environ:
-                self.debug = get_debug_flag()
+            # An explicit ``debug`` argument beats FLASK_DEBUG from the files.
+            if debug is None and "FLASK_DEBUG" in os.environ:
+                debug = get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
 
-        server_host, _, server_port = (self.config.get("SERVER_NAME") or "").partition(
-            ":"
-        )
-        if not host:
-            host = server_host or "127.0.0.1"
-        if port or port == 0:
-            port = int(port)
-        elif server_port:
-            port = int(server_port)
-        else:
-            port = 5000
-        options.setdefault("use_reloader", self.debug)
-        options.setdefault("use_debugger", self.debug)
-        options.setdefault("threaded", True)
+        host, port = _listen_address(self.config.get("SERVER_NAME"), host, port)
+        options = {
+            "threaded": True,
+            "use_debugger": self.debug,
+            "use_reloader": self.debug,
+            **options,
+        }
 
         show_server_banner(self.debug, self.name)
 

@@ -22,6 +22,12 @@ from .helpers import send_from_directory as send_from_directory
 if t.TYPE_CHECKING:  # pragma: no cover
     from kolben.routing import RoutingApp
 
+#: A folder argument: a path, or ``None`` for "no such folder".
+_Folder: t.TypeAlias = "str | os.PathLike[str] | None"
+
+#: Values for URL variables, by variable name.
+_URLValues: t.TypeAlias = "dict[str, t.Any]"
+
 #: Flask's name for the blueprint without templates, commands and static files.
 SansioBlueprint = _RoutingBlueprint
 
@@ -61,26 +67,30 @@ class Blueprint(
         self,
         name: str,
         import_name: str,
-        static_folder: str | os.PathLike[str] | None = None,
+        static_folder: _Folder = None,
         static_url_path: str | None = None,
-        template_folder: str | os.PathLike[str] | None = None,
+        template_folder: _Folder = None,
         url_prefix: str | None = None,
         subdomain: str | None = None,
-        url_defaults: dict[str, t.Any] | None = None,
+        url_defaults: _URLValues | None = None,
         root_path: str | None = None,
         cli_group: str | None = DEFAULT_CLI_GROUP,  # type: ignore[assignment]
     ) -> None:
         super().__init__(
             name,
             import_name,
+            root_path=root_path,
+            # Files: templates and static files.
+            template_folder=template_folder,
             static_folder=static_folder,
             static_url_path=static_url_path,
-            template_folder=template_folder,
-            url_prefix=url_prefix,
+            # Where its rules land when registered.
             subdomain=subdomain,
+            url_prefix=url_prefix,
             url_defaults=url_defaults,
-            root_path=root_path,
         )
+        #: The name of the ``flask`` command group holding the blueprint's
+        #: commands; ``None`` merges them into the app's own group.
         self.cli_group = cli_group
 
     def register(self, app: RoutingApp, options: dict[str, t.Any]) -> None:

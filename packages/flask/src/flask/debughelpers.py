@@ -86,20 +86,22 @@ def attach_enctype_error_multidict(request: Request) -> None:
     Patches the class of this request's ``files`` only.
     """
     files = request.files
-    base = type(files)
+    original = type(files)
 
-    class ExplainingFiles(base):  # type: ignore[valid-type,misc]
-        def __getitem__(self, key: str) -> t.Any:
-            try:
-                return super().__getitem__(key)
-            except KeyError as e:
-                if key not in request.form:
-                    raise
-                raise DebugFilesKeyError(request, key).with_traceback(
-                    e.__traceback__
-                ) from None
+    def lookup(self: t.Any, key: str) -> t.Any:
+        # Only a key the form has but the files lack earns the explanation;
+        # everything else behaves exactly as the original class.
+        if key not in self and key in request.form:
+            raise DebugFilesKeyError(request, key)
+        return original.__getitem__(self, key)
 
-    ExplainingFiles.__name__ = base.__name__
-    ExplainingFiles.__qualname__ = base.__qualname__
-    ExplainingFiles.__module__ = base.__module__
-    files.__class__ = ExplainingFiles
+    # The same names as the original, so reprs and tracebacks look unchanged.
+    files.__class__ = type(
+        original.__name__,
+        (original,),
+        {
+            "__getitem__": lookup,
+            "__module__": original.__module__,
+            "__qualname__": original.__qualname__,
+        },
+    )

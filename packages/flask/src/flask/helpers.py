@@ -163,28 +163,37 @@ def get_flashed_messages(
     return [message for _, message in flashes]
 
 
-def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
+#: A file or folder name.
+_PathArg: t.TypeAlias = "os.PathLike[str] | str"
+
+#: What ``max_age`` accepts: seconds, or a function of the file name.
+_MaxAge: t.TypeAlias = "int | t.Callable[[str | None], int | None] | None"
+
+
+def _app_file_options(max_age: _MaxAge) -> dict[str, t.Any]:
+    """The arguments werkzeug's file senders need from the current app and
+    request; the app's caching policy stands in for a missing ``max_age``.
+    """
     app = current_app
-    if kwargs.get("max_age") is None:
-        kwargs["max_age"] = app.get_send_file_max_age
-    kwargs.update(
-        environ=request.environ,
-        use_x_sendfile=app.config["USE_X_SENDFILE"],
-        response_class=app.response_class,
-        _root_path=app.root_path,
-    )
-    return kwargs
+    return {
+        "environ": request.environ,
+        "response_class": app.response_class,
+        "use_x_sendfile": app.config["USE_X_SENDFILE"],
+        "max_age": app.get_send_file_max_age if max_age is None else max_age,
+        # Relative paths are resolved against the app, not the process cwd.
+        "_root_path": app.root_path,
+    }
 
 
 def send_file(
-    path_or_file: os.PathLike[t.AnyStr] | str | t.BinaryIO,
+    path_or_file: _PathArg | t.IO[bytes],
     mimetype: str | None = None,
     as_attachment: bool = False,
     download_name: str | None = None,
     conditional: bool = True,
     etag: bool | str = True,
-    last_modified: t.Any | None = None,
-    max_age: None | (int | t.Callable[[str | None], int | None]) = None,
+    last_modified: datetime | float | None = None,
+    max_age: _MaxAge = None,
 ) -> Response:
     """Send a file to the client.
 
@@ -207,23 +216,20 @@ def send_file(
         the file name returning them.
     """
     return werkzeug.utils.send_file(  # type: ignore[return-value]
-        **_prepare_send_file_kwargs(
-            path_or_file=path_or_file,
-            mimetype=mimetype,
-            as_attachment=as_attachment,
-            download_name=download_name,
-            conditional=conditional,
-            etag=etag,
-            last_modified=last_modified,
-            max_age=max_age,
-        )
+        path_or_file,
+        **_app_file_options(max_age),
+        # What the caller decides about this particular file.
+        mimetype=mimetype,
+        download_name=download_name,
+        as_attachment=as_attachment,
+        last_modified=last_modified,
+        etag=etag,
+        conditional=conditional,
     )
 
 
 def send_from_directory(
-    directory: os.PathLike[str] | str,
-    path: os.PathLike[str] | str,
-    **kwargs: t.Any,
+    directory: _PathArg, path: _PathArg, **kwargs: t.Any
 ) -> Response:
     """Send a file from inside ``directory``; ``path`` may come from the user.
 
@@ -240,6 +246,7 @@ def send_from_directory(
     :param path: the file's path inside ``directory``.
     :param kwargs: passed to :func:`send_file`.
     """
+    options = {**kwargs, **_app_file_options(kwargs.get("max_age"))}
     return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
-        directory, path, **_prepare_send_file_kwargs(**kwargs)
+        directory, path, **options
     )

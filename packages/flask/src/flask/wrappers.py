@@ -24,16 +24,58 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.routing import Rule
 
 
+_NO_APP: t.Any = object()
+
+
 def _config_value(key: str) -> t.Any:
     """The active app's setting ``key``; a sentinel when there is no app."""
     ctx = _cv_app.get(None)
-    if ctx is None:
-        return _NO_APP
-    app: t.Any = ctx.app
-    return app.config[key]
+    return _NO_APP if ctx is None else t.cast(t.Any, ctx.app).config[key]
 
 
-_NO_APP: t.Any = object()
+def _in_debug_app() -> bool:
+    ctx = _cv_app.get(None)
+    return ctx is not None and bool(t.cast(t.Any, ctx.app).debug)
+
+
+class _AppSetting:
+    """A size limit of werkzeug's wrappers that the active app configures.
+
+    Reading it gives, in order: a value assigned to this very object (when
+    ``settable``), the app's configuration key, or werkzeug's own value when
+    there is no app context. Assigning ``None`` drops the object's own value.
+    """
+
+    def __init__(self, key: str, doc: str, *, settable: bool = True) -> None:
+        self.key = key
+        self.settable = settable
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner = owner
+        self.name = name
+
+    @t.overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _AppSetting: ...
+
+    @t.overload
+    def __get__(self, obj: object, objtype: type | None = None) -> t.Any: ...
+
+    def __get__(self, obj: object | None, objtype: type | None = None) -> t.Any:
+        if obj is None:
+            return self
+        own = obj.__dict__.get(self.name) if self.settable else None
+        if own is not None:
+            return own
+        value = _config_value(self.key)
+        if value is _NO_APP:
+            return getattr(super(self.owner, obj), self.name)
+        return value
+
+    def __set__(self, obj: object, value: int | None) -> None:
+        if not self.settable:
+            raise AttributeError(f"{self.name!r} is read-only; set {self.key}")
+        obj.__dict__[self.name] = value
 
 
 class Request(RequestBase):
@@ -46,130 +88,92 @@ class Request(RequestBase):
     request itself. Replace it through ``Flask.request_class``.
     """
 
-    #: The module whose ``loads`` decodes :meth:`get_json`; :mod:`flask.json`
-    #: follows the app's JSON provider.
-    json_module: t.Any = json
-
-    #: The URL rule that matched, or ``None`` before matching or when it failed.
-    #: Its ``methods`` tell which methods the URL accepts.
-    url_rule: Rule | None = None
-
-    #: The arguments parsed from the URL for the view, or ``None`` when
-    #: matching failed.
-    view_args: dict[str, t.Any] | None = None
-
-    #: The routing failure (404, 405, or a redirect) to raise when the request is
-    #: dispatched, or ``None`` when matching succeeded.
+    #: The failure routing recorded for this request (404, 405, or a redirect),
+    #: raised when the request is dispatched; ``None`` when matching worked.
     routing_exception: HTTPException | None = None
 
-    _max_content_length: int | None = None
-    _max_form_memory_size: int | None = None
-    _max_form_parts: int | None = None
+    #: The values of the URL's variables, the view's keyword arguments;
+    #: ``None`` when matching failed.
+    view_args: dict[str, t.Any] | None = None
 
-    @property
-    def max_content_length(self) -> int | None:
-        """The largest request body accepted, in bytes; a larger one is refused
-        with 413 when its data is read. Set on the request to override the app's
-        ``MAX_CONTENT_LENGTH``; with no app and no override, werkzeug's default
-        (no limit).
+    #: The rule the URL matched, ``None`` before matching or when it failed;
+    #: its ``methods`` say which methods the URL allows.
+    url_rule: Rule | None = None
 
-        .. versionchanged:: 3.1
-            It can be set per request.
-        """
-        if self._max_content_length is not None:
-            return self._max_content_length
-        value = _config_value("MAX_CONTENT_LENGTH")
-        if value is _NO_APP:
-            return super().max_content_length
-        return value  # type: ignore[no-any-return]
+    #: Decodes :meth:`get_json`: :mod:`flask.json`, which defers to the app's
+    #: JSON provider.
+    json_module: t.Any = json
 
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self._max_content_length = value
-
-    @property
-    def max_form_memory_size(self) -> int | None:
-        """The largest size, in bytes, of a non-file field of a multipart form;
-        a larger one is refused with 413. Set on the request to override the app's
-        ``MAX_FORM_MEMORY_SIZE``.
+    max_content_length = _AppSetting(
+        "MAX_CONTENT_LENGTH",
+        """The largest request body accepted, in bytes; reading a larger one
+        fails with 413. Assign to it to override the app's
+        ``MAX_CONTENT_LENGTH`` for this request; with neither, werkzeug's
+        default (unlimited).
 
         .. versionchanged:: 3.1
-            It can be set per request, and is configurable.
-        """
-        if self._max_form_memory_size is not None:
-            return self._max_form_memory_size
-        value = _config_value("MAX_FORM_MEMORY_SIZE")
-        if value is _NO_APP:
-            return super().max_form_memory_size
-        return value  # type: ignore[no-any-return]
+            Settable per request.
+        """,
+    )
 
-    @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:
-        self._max_form_memory_size = value
-
-    @property  # type: ignore[override]
-    def max_form_parts(self) -> int | None:
-        """The largest number of fields of a multipart form; more are refused
-        with 413. Set on the request to override the app's ``MAX_FORM_PARTS``.
+    max_form_memory_size = _AppSetting(
+        "MAX_FORM_MEMORY_SIZE",
+        """The largest non-file field of a multipart form, in bytes; a larger
+        one fails with 413. Assign to it to override the app's
+        ``MAX_FORM_MEMORY_SIZE`` for this request.
 
         .. versionchanged:: 3.1
-            It can be set per request, and is configurable.
-        """
-        if self._max_form_parts is not None:
-            return self._max_form_parts
-        value = _config_value("MAX_FORM_PARTS")
-        if value is _NO_APP:
-            return super().max_form_parts
-        return value  # type: ignore[no-any-return]
+            Settable per request, and configurable.
+        """,
+    )
 
-    @max_form_parts.setter
-    def max_form_parts(self, value: int | None) -> None:
-        self._max_form_parts = value
+    max_form_parts = _AppSetting(
+        "MAX_FORM_PARTS",
+        """The most fields a multipart form may have; more fail with 413.
+        Assign to it to override the app's ``MAX_FORM_PARTS`` for this
+        request.
+
+        .. versionchanged:: 3.1
+            Settable per request, and configurable.
+        """,
+    )
 
     @property
     def endpoint(self) -> str | None:
-        """The endpoint of the matched rule, or ``None``. With :attr:`view_args`
-        it is enough to rebuild the URL.
+        """The endpoint of the matched rule, or ``None`` when nothing matched.
+        Together with :attr:`view_args` it rebuilds the URL.
         """
-        if self.url_rule is None:
-            return None
-        endpoint: str = self.url_rule.endpoint
-        return endpoint
+        rule = self.url_rule
+        return None if rule is None else t.cast(str, rule.endpoint)
 
     @property
     def blueprint(self) -> str | None:
-        """The full dotted name of the blueprint owning the endpoint, or ``None``
-        for the app's own endpoints. It may be nested (``"parent.child"``);
-        see :attr:`blueprints`.
+        """The dotted name of the blueprint the endpoint belongs to, e.g.
+        ``"parent.child"``; ``None`` for an endpoint of the app itself. See
+        :attr:`blueprints` for the chain of parents.
         """
-        endpoint = self.endpoint
-        if endpoint is None or "." not in endpoint:
-            return None
-        return endpoint.rpartition(".")[0]
+        owner, dot, _ = (self.endpoint or "").rpartition(".")
+        return owner if dot else None
 
     @property
     def blueprints(self) -> list[str]:
-        """The names of the current blueprint and of each parent, innermost
-        first, as the registries key them: ``["parent.child", "parent"]``. Empty
-        outside a blueprint.
+        """The current blueprint followed by each of its parents, with the
+        names the registries use: ``["parent.child", "parent"]``. Empty for an
+        endpoint of the app itself.
 
         .. versionadded:: 2.0.1
         """
         name = self.blueprint
-        if name is None:
-            return []
-        return split_blueprint_path(name)
+        return [] if name is None else split_blueprint_path(name)
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
         # In debug mode, turn "no such file" into an explanation of the missing
         # multipart enctype, the usual cause.
-        ctx = _cv_app.get(None)
         if (
-            ctx is not None
-            and t.cast(t.Any, ctx.app).debug
-            and self.mimetype != "multipart/form-data"
+            self.mimetype != "multipart/form-data"
             and not self.files
+            and _in_debug_app()
         ):
             from .debughelpers import attach_enctype_error_multidict
 
@@ -185,8 +189,7 @@ class Request(RequestBase):
         try:
             return super().on_json_loading_failed(e)
         except BadRequest as detailed:
-            ctx = _cv_app.get(None)
-            if ctx is not None and t.cast(t.Any, ctx.app).debug:
+            if _in_debug_app():
                 raise
             raise BadRequest() from detailed
 
@@ -208,13 +211,11 @@ class Response(ResponseBase):
     # Relative Location headers are valid (RFC 9110), keep them as given.
     autocorrect_location_header = False
 
-    @property
-    def max_cookie_size(self) -> int:  # type: ignore[override]
-        """The largest cookie ``set_cookie`` accepts without a warning: the app's
-        ``MAX_COOKIE_SIZE``, or werkzeug's default without an app; ``0`` disables
-        the check.
-        """
-        value = _config_value("MAX_COOKIE_SIZE")
-        if value is _NO_APP:
-            return super().max_cookie_size
-        return value  # type: ignore[no-any-return]
+    max_cookie_size = _AppSetting(
+        "MAX_COOKIE_SIZE",
+        """The largest cookie ``set_cookie`` accepts without warning: the app's
+        ``MAX_COOKIE_SIZE``, or werkzeug's default outside an app context.
+        ``0`` turns the check off.
+        """,
+        settable=False,
+    )

@@ -77,40 +77,53 @@ class JSONProvider:
         raise NotImplementedError
 
     def load(self, fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
-        """Deserialize JSON read from the file ``fp``."""
-        return self.loads(fp.read(), **kwargs)
+        """Deserialize the JSON document read from the open file ``fp``."""
+        text = fp.read()
+        return self.loads(text, **kwargs)
 
     def _prepare_response_obj(
         self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
     ) -> t.Any:
-        if args and kwargs:
-            raise TypeError("app.json.response() takes either args or kwargs, not both")
-        if not args and not kwargs:
-            return None
-        if len(args) == 1:
-            return args[0]
-        return args or kwargs
+        # ``response(x)`` sends x, ``response(a, b)`` a list, ``response(k=v)``
+        # a dict, ``response()`` null. Kept under Flask's name: third-party
+        # providers call it from their own ``response``.
+        if kwargs:
+            if args:
+                raise TypeError(
+                    "app.json.response() takes either args or kwargs, not both"
+                )
+            return kwargs
+        if len(args) > 1:
+            return args
+        return args[0] if args else None
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
-        """Return a response whose body is the JSON of the arguments, with the
-        ``application/json`` mimetype.
+        """Build an ``application/json`` response from the arguments.
 
-        One positional argument is serialized as is; several are serialized as a
-        list; keyword arguments as a dict. Mixing both raises :exc:`TypeError`.
+        A single positional argument becomes the body as it is, several become
+        a JSON array, keyword arguments a JSON object and no arguments
+        ``null``. Passing positional and keyword arguments together is a
+        :exc:`TypeError`.
         """
-        obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(self.dumps(obj), mimetype="application/json")
+        body = self.dumps(self._prepare_response_obj(args, kwargs))
+        return self._app.response_class(body, mimetype="application/json")
+
+
+#: Types serialized as their ``str()``.
+_STRINGIFIED = (decimal.Decimal, uuid.UUID)
 
 
 def _default(o: t.Any) -> t.Any:
+    if isinstance(o, _STRINGIFIED):
+        return str(o)
     if isinstance(o, date):
         return http_date(o)
-    if isinstance(o, (decimal.Decimal, uuid.UUID)):
-        return str(o)
+    # Dataclass instances only: a dataclass *class* is not data.
     if dataclasses.is_dataclass(o) and not isinstance(o, type):
         return dataclasses.asdict(o)
-    if hasattr(o, "__html__"):
-        return str(o.__html__())
+    html = getattr(o, "__html__", None)
+    if html is not None:
+        return str(html())
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
