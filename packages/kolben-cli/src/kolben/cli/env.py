@@ -14,6 +14,17 @@ DOTENV_FILES = (".flaskenv", ".env")
 
 _FALSE = ("0", "false", "no")
 
+_TIP = " * Tip: There are .env files present. Install python-dotenv to use them."
+
+
+def _dotenv() -> t.Any:
+    """The python-dotenv module, or ``None`` when it is not installed."""
+    try:
+        import dotenv
+    except ImportError:
+        return None
+    return dotenv
+
 
 def get_debug_flag() -> bool:
     """Whether ``FLASK_DEBUG`` asks for debug mode: set, and not ``0``, ``false``
@@ -52,28 +63,24 @@ def load_dotenv(
     :param load_defaults: whether to look for ``.env`` and ``.flaskenv``.
     :return: whether at least one variable was read from a file.
     """
-    try:
-        import dotenv
-    except ImportError:
-        if path or any(os.path.isfile(name) for name in DOTENV_FILES):
-            click.secho(
-                " * Tip: There are .env files present. Install python-dotenv"
-                " to use them.",
-                fg="yellow",
-                err=True,
-            )
+    dotenv = _dotenv()
+    if dotenv is None:
+        if path or any(map(os.path.isfile, DOTENV_FILES)):
+            click.secho(_TIP, err=True, fg="yellow")
         return False
 
-    values: dict[str, str | None] = {}
+    sources: list[str | os.PathLike[str]] = []
     if load_defaults:
-        for name in DOTENV_FILES:
-            found = dotenv.find_dotenv(name, usecwd=True)
-            if found:
-                values.update(dotenv.dotenv_values(found, encoding="utf-8"))
+        # find_dotenv gives "" for a file it cannot find.
+        found = (dotenv.find_dotenv(name, usecwd=True) for name in DOTENV_FILES)
+        sources.extend(filter(None, found))
     if path is not None and os.path.isfile(path):
-        values.update(dotenv.dotenv_values(path, encoding="utf-8"))
+        sources.append(path)
 
-    for key, value in values.items():
-        if value is not None and key not in os.environ:
-            os.environ[key] = value
-    return bool(values)
+    merged: dict[str, str | None] = {}
+    for source in sources:
+        merged.update(dotenv.dotenv_values(source, encoding="utf-8"))
+    for key, value in merged.items():
+        if value is not None:
+            os.environ.setdefault(key, value)
+    return bool(merged)
