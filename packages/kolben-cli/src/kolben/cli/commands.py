@@ -13,6 +13,9 @@ import click
 from kolben.contexts import _cv_app
 
 from .env import get_debug_flag
+from .options import CertParamType as CertParamType
+from .options import SeparatedPathType as SeparatedPathType
+from .options import validate_key
 from .scriptinfo import pass_script_info
 from .scriptinfo import ScriptInfo
 from .scriptinfo import with_appcontext
@@ -21,232 +24,154 @@ if t.TYPE_CHECKING:
     import ssl
 
     from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import Rule
 
 
-if t.TYPE_CHECKING:
-    # Generic in recent click only; subscripting it would fail at run time on
-    # the older releases this package supports.
-    _ParamType = click.ParamType[t.Any]
-else:
-    _ParamType = click.ParamType
-
-
-class CertParamType(_ParamType):
-    """The ``--cert`` value: an existing file, ``adhoc`` (a throwaway certificate,
-    needs the cryptography package), or the import path of an
-    :class:`ssl.SSLContext` object.
+def _current_app() -> t.Any:
+    """The application a built-in command works on: the one whose app context is
+    active, else the one the command line loads (an application without
+    ``app_context()`` runs its commands with no context pushed).
     """
-
-    name = "path"
-
-    def __init__(self) -> None:
-        self.path_type = click.Path(exists=True, dir_okay=False, resolve_path=True)
-
-    def convert(
-        self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> t.Any:
-        try:
-            import ssl
-        except ImportError:
-            raise click.BadParameter(
-                'Using "--cert" requires Python to be compiled with SSL support.',
-                ctx,
-                param,
-            ) from None
-
-        try:
-            return self.path_type(value, param, ctx)
-        except click.BadParameter:
-            value = click.STRING(value, param, ctx).lower()
-
-        if value == "adhoc":
-            try:
-                import cryptography  # noqa: F401
-            except ImportError:
-                raise click.BadParameter(
-                    "Using ad-hoc certificates requires the cryptography library.",
-                    ctx,
-                    param,
-                ) from None
-            return value
-
-        from werkzeug.utils import import_string
-
-        try:
-            obj = import_string(value, silent=True)
-        except ImportError:
-            obj = None
-        if isinstance(obj, ssl.SSLContext):
-            return obj
-        raise click.BadParameter(
-            f"{value!r} is not an existing file, 'adhoc', or the import path of an"
-            " ssl.SSLContext object.",
-            ctx,
-            param,
-        )
+    active = _cv_app.get(None)
+    if active is None:
+        info = click.get_current_context().ensure_object(ScriptInfo)
+        return info.load_app()
+    return active.app
 
 
-def _validate_key(ctx: click.Context, param: click.Parameter, value: t.Any) -> t.Any:
-    """Check ``--key`` against ``--cert`` and store the pair as ``cert``.
-
-    ``--cert`` is eager, so it is always converted before this runs, whatever
-    the order on the command line.
-    """
-    cert = ctx.params.get("cert")
-    is_adhoc = cert == "adhoc"
-    try:
-        import ssl
-    except ImportError:
-        is_context = False
-    else:
-        is_context = isinstance(cert, ssl.SSLContext)
-
-    if value is not None:
-        if is_adhoc:
-            raise click.BadParameter(
-                'When "--cert" is "adhoc", "--key" is not used.', ctx, param
-            )
-        if is_context:
-            raise click.BadParameter(
-                'When "--cert" is an SSLContext object, "--key" is not used.',
-                ctx,
-                param,
-            )
-        if not cert:
-            raise click.BadParameter('"--cert" must also be specified.', ctx, param)
-        ctx.params["cert"] = cert, value
-    elif cert and not (is_adhoc or is_context):
-        raise click.BadParameter('Required when using "--cert".', ctx, param)
-    return value
-
-
-class SeparatedPathType(click.Path):
-    """A list of paths in one value, separated by :data:`os.pathsep` (``:`` on
-    POSIX, ``;`` on Windows); each is checked like a :class:`click.Path`.
-    """
-
-    def convert(
-        self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> t.Any:
-        if isinstance(value, (list, tuple)):
-            items: cabc.Iterable[t.Any] = value
-        else:
-            items = self.split_envvar_value(value)
-        return [super(SeparatedPathType, self).convert(i, param, ctx) for i in items]
+# -- run ----------------------------------------------------------------------
 
 
 def show_server_banner(debug: bool | None, app_import_path: str | None) -> None:
-    """Print the lines ``run`` shows before the server starts: which app is served
-    and whether debug mode is on. Silent in the reloader's child process, which
-    would repeat them on every restart.
+    """Tell the user what ``run`` is about to serve and whether debug mode is on.
+
+    Nothing is printed in the reloader's child process: it restarts on every
+    code change and would repeat the banner each time.
+
+    :param debug: the debug mode, or ``None`` to leave that line out.
+    :param app_import_path: what ``--app`` named, or ``None`` to leave the
+        application's line out.
     """
     from werkzeug.serving import is_running_from_reloader
 
     if is_running_from_reloader():
         return
+    lines = []
     if app_import_path is not None:
-        click.echo(f" * Serving Flask app '{app_import_path}'")
+        lines.append(f"Serving Flask app '{app_import_path}'")
     if debug is not None:
-        click.echo(f" * Debug mode: {'on' if debug else 'off'}")
+        lines.append("Debug mode: " + ("on" if debug else "off"))
+    for text in lines:
+        click.echo(f" * {text}")
 
 
-@click.command("run", short_help="Run a development server.")
-@click.option("--host", "-h", default="127.0.0.1", help="The interface to bind to.")
-@click.option("--port", "-p", default=5000, help="The port to bind to.")
-@click.option(
-    "--cert",
-    type=CertParamType(),
-    is_eager=True,
-    help="Specify a certificate file to use HTTPS.",
-)
-@click.option(
-    "--key",
-    type=click.Path(exists=True, dir_okay=False, resolve_path=True),
-    callback=_validate_key,
-    expose_value=False,
-    help="The key file to use when specifying a certificate.",
-)
-@click.option(
-    "--reload/--no-reload",
-    default=None,
-    help="Enable or disable the reloader. By default the reloader is active if"
-    " debug is enabled.",
-)
-@click.option(
-    "--debugger/--no-debugger",
-    default=None,
-    help="Enable or disable the debugger. By default the debugger is active if"
-    " debug is enabled.",
-)
-@click.option(
-    "--with-threads/--without-threads",
-    default=True,
-    help="Enable or disable multithreading.",
-)
-@click.option(
-    "--extra-files",
-    default=None,
-    type=SeparatedPathType(),
-    help="Extra files that trigger a reload on change. Multiple paths are"
-    f" separated by {os.path.pathsep!r}.",
-)
-@click.option(
-    "--exclude-patterns",
-    default=None,
-    type=SeparatedPathType(),
-    help="Files matching these fnmatch patterns will not trigger a reload on"
-    f" change. Multiple patterns are separated by {os.path.pathsep!r}.",
-)
-@pass_script_info
-def run_command(
+def _stand_in(error: Exception) -> WSGIApplication:
+    """A WSGI app failing every request with ``error``."""
+
+    def broken(environ: WSGIEnvironment, start_response: StartResponse) -> t.NoReturn:
+        raise error from None
+
+    return broken
+
+
+def _app_to_serve(info: ScriptInfo) -> t.Any:
+    """Load the application for ``run``.
+
+    A failure ends the command, except in the reloader's child: there the
+    traceback is printed and a stand-in app serves the error, so that saving a
+    fix restarts the server instead of leaving it dead.
+    """
+    from werkzeug.serving import is_running_from_reloader
+
+    try:
+        return info.load_app()
+    except Exception as e:
+        if not is_running_from_reloader():
+            raise
+        traceback.print_exc()
+        return _stand_in(e)
+
+
+def _switch(flags: str, what: str) -> click.Option:
+    """A ``--x/--no-x`` option whose unset value (``None``) means "as debug"."""
+    return click.Option(
+        [flags],
+        default=None,
+        help=f"Turn the {what} on or off; without this option it is on exactly"
+        " when debug mode is.",
+    )
+
+
+def _path_list(flag: str, what: str) -> click.Option:
+    return click.Option(
+        [flag],
+        type=SeparatedPathType(),
+        default=None,
+        help=f"{what}; separate several with {os.pathsep!r}.",
+    )
+
+
+_RUN_PARAMS: list[click.Parameter] = [
+    # Where the server listens.
+    click.Option(
+        ["--host", "-h"], default="127.0.0.1", help="Address of the interface to use."
+    ),
+    click.Option(["--port", "-p"], default=5000, help="TCP port to listen on."),
+    # HTTPS. --cert is eager so --key can be checked against it in any order.
+    click.Option(
+        ["--cert"],
+        type=CertParamType(),
+        is_eager=True,
+        help="Serve HTTPS with this certificate file, 'adhoc', or an"
+        " ssl.SSLContext given by import path.",
+    ),
+    click.Option(
+        ["--key"],
+        type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+        expose_value=False,
+        callback=validate_key,
+        help="Private key file for the certificate given with --cert.",
+    ),
+    # Development helpers.
+    _switch("--reload/--no-reload", "reloader"),
+    _switch("--debugger/--no-debugger", "interactive debugger"),
+    click.Option(
+        ["--with-threads/--without-threads"],
+        default=True,
+        help="Handle each request in its own thread (the default) or not.",
+    ),
+    _path_list("--extra-files", "More files whose changes restart the server"),
+    _path_list(
+        "--exclude-patterns", "fnmatch patterns of files whose changes are ignored"
+    ),
+]
+
+
+def _serve(
     info: ScriptInfo,
+    *,
     host: str,
     port: int,
+    cert: str | tuple[str, str] | ssl.SSLContext | None,
     reload: bool | None,
     debugger: bool | None,
     with_threads: bool,
-    cert: str | tuple[str, str] | ssl.SSLContext | None,
     extra_files: list[str] | None,
     exclude_patterns: list[str] | None,
 ) -> None:
-    """Run a local development server.
-
-    This server is for development purposes only. It does not provide the
-    stability, security, or performance of production WSGI servers.
-
-    The reloader and debugger are enabled by default with the '--debug' option.
-    """
     import werkzeug.serving
 
-    app: t.Any
-    try:
-        app = info.load_app()
-    except Exception as e:
-        if not werkzeug.serving.is_running_from_reloader():
-            raise e from None
-        # In the reloader's child, keep serving so that fixing the code restarts
-        # the server; every request shows the error until then.
-        traceback.print_exc()
-        error = e
-
-        def app(environ: WSGIEnvironment, start_response: StartResponse) -> t.NoReturn:
-            raise error from None
-
+    application = _app_to_serve(info)
     debug = get_debug_flag()
-    if reload is None:
-        reload = debug
-    if debugger is None:
-        debugger = debug
-
     show_server_banner(debug, info.app_import_path)
     werkzeug.serving.run_simple(
         host,
         port,
-        app,
-        use_reloader=reload,
-        use_debugger=debugger,
+        application,
+        use_reloader=debug if reload is None else reload,
+        use_debugger=debug if debugger is None else debugger,
         threaded=with_threads,
         ssl_context=cert,  # type: ignore[arg-type]
         extra_files=extra_files,
@@ -254,132 +179,163 @@ def run_command(
     )
 
 
-@click.command("shell", short_help="Run a shell in the app context.")
+#: ``flask run``: serve the application with werkzeug's development server.
+run_command = click.Command(
+    "run",
+    callback=pass_script_info(_serve),
+    params=_RUN_PARAMS,
+    short_help="Run a development server.",
+    help=(
+        "Serve the application with werkzeug's development server.\n\n"
+        "Meant for working on the application locally: it is not built to be"
+        " secure, fast or robust enough for production, where a real WSGI"
+        " server belongs.\n\n"
+        "With '--debug', the reloader and the debugger are on unless turned off."
+    ),
+)
+
+
+# -- shell --------------------------------------------------------------------
+
+
+def _shell_banner(app: t.Any) -> str:
+    name = getattr(app, "import_name", None)
+    parts = [
+        f"Python {sys.version} on {sys.platform}",
+        f"App: {repr(app) if name is None else name}",
+    ]
+    instance = getattr(app, "instance_path", None)
+    if instance is not None:
+        parts.append(f"Instance: {instance}")
+    return "\n".join(parts)
+
+
+def _run_startup_file(namespace: dict[str, t.Any]) -> None:
+    """Run ``PYTHONSTARTUP`` into ``namespace``, as the plain interpreter does."""
+    script = os.environ.get("PYTHONSTARTUP")
+    if not script or not os.path.isfile(script):
+        return
+    with open(script) as stream:
+        source = stream.read()
+    eval(compile(source, script, "exec"), namespace)
+
+
+def _run_interactive_hook(namespace: dict[str, t.Any]) -> None:
+    """Call :data:`sys.__interactivehook__` (readline history and completion)
+    like the interpreter does, with completion over ``namespace``: the hook's
+    own completer would offer the names of ``__main__``.
+    """
+    hook = getattr(sys, "__interactivehook__", None)
+    if hook is None:
+        return
+    try:
+        import readline
+        import rlcompleter
+    except ImportError:
+        pass
+    else:
+        readline.set_completer(rlcompleter.Completer(namespace).complete)
+    hook()
+
+
+@click.command(
+    "shell",
+    short_help="Run a shell in the app context.",
+    help=(
+        "Start an interactive Python interpreter for the application, inside"
+        " its app context.\n\n"
+        "The namespace holds what the application's shell context processors"
+        " provide ('app' and 'g' at least), which makes it handy for one-off"
+        " maintenance code."
+    ),
+)
 @with_appcontext
 def shell_command() -> None:
-    """Run an interactive Python shell in the context of a given Flask
-    application. The application will populate the default namespace of this
-    shell according to its configuration.
-
-    This is useful for executing small snippets of management code without
-    having to manually configure the application.
-    """
+    """Start :func:`code.interact` with the application's shell namespace."""
     import code
 
-    app = _loaded_app()
-    banner = f"Python {sys.version} on {sys.platform}\nApp: {_describe(app)}"
-    instance_path = getattr(app, "instance_path", None)
-    if instance_path is not None:
-        banner += f"\nInstance: {instance_path}"
+    app = _current_app()
     namespace: dict[str, t.Any] = {}
-
-    # Honour the interpreter's own startup script, as "python" would.
-    startup = os.environ.get("PYTHONSTARTUP")
-    if startup and os.path.isfile(startup):
-        with open(startup) as f:
-            eval(compile(f.read(), startup, "exec"), namespace)
-
+    _run_startup_file(namespace)
+    # The app's own names win over those the startup file defined.
     make_context = getattr(app, "make_shell_context", None)
-    namespace.update(make_context() if make_context is not None else {"app": app})
-
-    # The interactive hook (set up by site) installs readline completion and
-    # history; its completer would complete names from __main__, so point it at
-    # the shell's namespace instead.
-    hook = getattr(sys, "__interactivehook__", None)
-    if hook is not None:
-        try:
-            import readline
-            from rlcompleter import Completer
-        except ImportError:
-            pass
-        else:
-            readline.set_completer(Completer(namespace).complete)
-        hook()
-
-    code.interact(banner=banner, local=namespace)
+    namespace.update({"app": app} if make_context is None else make_context())
+    _run_interactive_hook(namespace)
+    code.interact(banner=_shell_banner(app), local=namespace)
 
 
-def _loaded_app() -> t.Any:
-    """The app a command runs for: the active one, else the one being loaded."""
-    active = _cv_app.get(None)
-    if active is not None:
-        return active.app
-    # An app without app_context() runs its commands without a context.
-    return click.get_current_context().ensure_object(ScriptInfo).load_app()
+# -- routes -------------------------------------------------------------------
+
+_HIDDEN_METHODS = frozenset(("HEAD", "OPTIONS"))
 
 
-def _describe(app: t.Any) -> str:
-    """Name the app in the shell banner: its import name, else its repr."""
-    import_name = getattr(app, "import_name", None)
-    return str(import_name) if import_name is not None else repr(app)
+def _domain_attribute(url_map: t.Any) -> str:
+    """The rule attribute that holds the domain part: ``host`` or ``subdomain``."""
+    return "host" if getattr(url_map, "host_matching", False) else "subdomain"
 
 
-_SORT_KEYS: dict[str, cabc.Callable[[Rule], t.Any]] = {
-    "endpoint": lambda rule: rule.endpoint,
-    "rule": lambda rule: rule.rule,
-    "methods": lambda rule: sorted(rule.methods or ()),
-}
+def _sorted_rules(rules: list[Rule], order: str, domain: str) -> list[Rule]:
+    """``rules`` in the order ``--sort`` asks for; ``match`` keeps the map's."""
+    keys: dict[str, cabc.Callable[[Rule], t.Any]] = {
+        "endpoint": lambda rule: rule.endpoint,
+        "methods": lambda rule: sorted(rule.methods or ()),
+        "rule": lambda rule: rule.rule,
+        "domain": lambda rule: getattr(rule, domain) or "",
+    }
+    key = keys.get(order)
+    return rules if key is None else sorted(rules, key=key)
+
+
+def _route_table(
+    rules: list[Rule], domain: str, hidden: cabc.Set[str]
+) -> list[tuple[str, list[str]]]:
+    """The columns of the listing, each a header and its cells."""
+    table = [
+        ("Endpoint", [rule.endpoint for rule in rules]),
+        ("Methods", [", ".join(sorted(set(r.methods or ()) - hidden)) for r in rules]),
+    ]
+    cells = [getattr(rule, domain) or "" for rule in rules]
+    if domain == "host" or any(cells):
+        table.append((domain.capitalize(), cells))
+    table.append(("Rule", [rule.rule for rule in rules]))
+    return table
+
+
+def _print_table(table: list[tuple[str, list[str]]]) -> None:
+    widths = [max(len(cell) for cell in (head, *cells)) for head, cells in table]
+
+    def join(row: cabc.Iterable[str]) -> str:
+        return "  ".join(map(str.ljust, row, widths))
+
+    # Flask pads every cell, the last one included, except in the header line.
+    click.echo(join(head for head, _ in table).rstrip())
+    click.echo(join("-" * width for width in widths))
+    for row in zip(*(cells for _, cells in table), strict=True):
+        click.echo(join(row))
 
 
 @click.command("routes", short_help="Show the routes for the app.")
 @click.option(
     "--sort",
     "-s",
-    type=click.Choice(("endpoint", "methods", "domain", "rule", "match")),
     default="endpoint",
-    help=(
-        "Method to sort routes by. 'match' is the order that Flask will match routes"
-        " when dispatching a request."
-    ),
+    type=click.Choice(("endpoint", "methods", "domain", "rule", "match")),
+    help="Order of the listing. 'match' is the order in which requests are"
+    " matched against the rules.",
 )
-@click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS methods.")
+@click.option(
+    "--all-methods", is_flag=True, help="Include the HEAD and OPTIONS methods."
+)
 @with_appcontext
 def routes_command(sort: str, all_methods: bool) -> None:
-    """Show all registered routes with endpoints and methods."""
-    app = _loaded_app()
-    url_map = getattr(app, "url_map", None)
+    """List the application's URL rules with their endpoints and methods."""
+    url_map = getattr(_current_app(), "url_map", None)
     if url_map is None:
         raise click.UsageError("The application has no URL map to show routes of.")
-
     rules: list[Rule] = list(url_map.iter_rules())
     if not rules:
         click.echo("No routes were registered.")
         return
-
-    host_matching = bool(getattr(url_map, "host_matching", False))
-    domain_attr = "host" if host_matching else "subdomain"
-    if sort == "domain":
-        rules.sort(key=lambda rule: getattr(rule, domain_attr) or "")
-    elif sort in _SORT_KEYS:
-        rules.sort(key=_SORT_KEYS[sort])
-
-    hidden = set() if all_methods else {"HEAD", "OPTIONS"}
-    headers = ["Endpoint", "Methods"]
-    columns: list[list[str]] = [
-        [rule.endpoint for rule in rules],
-        [", ".join(sorted((rule.methods or set()) - hidden)) for rule in rules],
-    ]
-    if host_matching:
-        headers.append("Host")
-        columns.append([rule.host or "" for rule in rules])
-    elif any(rule.subdomain for rule in rules):
-        headers.append("Subdomain")
-        columns.append([rule.subdomain or "" for rule in rules])
-    headers.append("Rule")
-    columns.append([rule.rule for rule in rules])
-
-    widths = [
-        max(len(header), *(len(cell) for cell in column))
-        for header, column in zip(headers, columns, strict=True)
-    ]
-
-    def line(cells: cabc.Iterable[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) for cell, width in zip(cells, widths, strict=True)
-        )
-
-    # Flask pads every cell, the last one included, except in the header line.
-    click.echo(line(headers).rstrip())
-    click.echo(line("-" * width for width in widths))
-    for row in zip(*columns, strict=True):
-        click.echo(line(row))
+    domain = _domain_attribute(url_map)
+    hidden = frozenset() if all_methods else _HIDDEN_METHODS
+    _print_table(_route_table(_sorted_rules(rules, sort, domain), domain, hidden))
