@@ -12,292 +12,310 @@ import typing as t
 import click
 from click.core import ParameterSource
 
-from kolben.contexts import _cv_app
-
 from .commands import routes_command
 from .commands import run_command
 from .commands import shell_command
 from .discovery import NoAppException
+from .env import _dotenv
 from .env import load_dotenv
+from .scriptinfo import _push_app_context
 from .scriptinfo import AppGroup
 from .scriptinfo import ScriptInfo
 
 #: The entry point group plugin commands are registered in.
 PLUGIN_GROUP = "flask.commands"
 
+# Values of --debug that come from nowhere the user chose: they must not
+# overwrite what FLASK_DEBUG already says.
+_IMPLICIT_SOURCES: frozenset[ParameterSource | None] = frozenset(
+    {None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP}
+)
 
-def _framework_version() -> tuple[str, str]:
-    """The name and version ``--version`` reports for the framework: the installed
-    ``flask`` distribution, or this package when used without it.
+
+def _distribution_versions() -> list[tuple[str, str]]:
+    """What ``--version`` reports, in order: Python, the framework (the installed
+    ``flask`` distribution, or this package when used without it), Werkzeug.
     """
+    version = importlib.metadata.version
     try:
-        return "Flask", importlib.metadata.version("flask")
+        framework = ("Flask", version("flask"))
     except importlib.metadata.PackageNotFoundError:
-        return "kolben-cli", importlib.metadata.version("kolben-cli")
+        framework = ("kolben-cli", version("kolben-cli"))
+    return [
+        ("Python", platform.python_version()),
+        framework,
+        ("Werkzeug", version("werkzeug")),
+    ]
 
 
 def get_version(ctx: t.Any, param: t.Any, value: t.Any) -> None:
-    """Callback of ``--version``: print the Python, Flask and Werkzeug versions and
-    exit. Does nothing when the flag is off or click is only completing.
+    """The ``--version`` callback: print the versions of Python, Flask and
+    Werkzeug, one a line, and end the command line.
+
+    Does nothing unless the flag was given, nor while click only parses for
+    shell completion (``resilient_parsing``).
     """
-    if not value or ctx.resilient_parsing:
+    if ctx.resilient_parsing or not value:
         return
-    name, version = _framework_version()
-    click.echo(
-        f"Python {platform.python_version()}\n"
-        f"{name} {version}\n"
-        f"Werkzeug {importlib.metadata.version('werkzeug')}",
-        color=ctx.color,
-    )
+    report = "\n".join(f"{name} {number}" for name, number in _distribution_versions())
+    click.echo(report, color=ctx.color)
     ctx.exit()
 
 
 #: The ``--version`` option :class:`FlaskGroup` adds.
 version_option = click.Option(
     ["--version"],
-    help="Show the Flask version.",
-    expose_value=False,
-    callback=get_version,
     is_flag=True,
     is_eager=True,
-)
-
-
-def _set_app(ctx: click.Context, param: click.Option, value: str | None) -> str | None:
-    if value is None:
-        return None
-    ctx.ensure_object(ScriptInfo).app_import_path = value
-    return value
-
-
-# Eager, and declared after --env-file: a FLASK_APP read from a dotenv file is
-# seen when --app looks at the environment.
-_app_option = click.Option(
-    ["-A", "--app"],
-    metavar="IMPORT",
-    help=(
-        "The Flask application or factory function to load, in the form"
-        " 'module:name'. Module can be a dotted import or file path. Name is not"
-        " required if it is 'app', 'application', 'create_app', or 'make_app',"
-        " and can be 'name(args)' to pass arguments."
-    ),
-    is_eager=True,
     expose_value=False,
-    callback=_set_app,
+    callback=get_version,
+    help="Print the Python, Flask and Werkzeug versions, then exit.",
 )
 
 
-def _set_debug(ctx: click.Context, param: click.Option, value: bool) -> bool | None:
-    # Only an explicit --debug/--no-debug (or FLASK_DEBUG itself) counts: the
-    # flag's default must not overwrite what the environment says.
-    source = ctx.get_parameter_source(str(param.name))
-    if source is None or source in (
-        ParameterSource.DEFAULT,
-        ParameterSource.DEFAULT_MAP,
-    ):
-        return None
-    # The app and "run" read FLASK_DEBUG, so the option works through it.
-    os.environ["FLASK_DEBUG"] = "1" if value else "0"
-    return value
-
-
-_debug_option = click.Option(
-    ["--debug/--no-debug"],
-    help="Set debug mode.",
-    expose_value=False,
-    callback=_set_debug,
-)
-
-
-def _load_env_file(
+def _remember_app(
     ctx: click.Context, param: click.Option, value: str | None
 ) -> str | None:
-    try:
-        import dotenv  # noqa: F401
-    except ImportError:
-        # Without a file asked for, load_dotenv below still prints its tip.
-        if value is not None:
-            raise click.BadParameter(
-                "python-dotenv must be installed to load an env file.",
-                ctx=ctx,
-                param=param,
-            ) from None
+    if value is not None:
+        ctx.ensure_object(ScriptInfo).app_import_path = value
+    return value
 
+
+def _export_debug(ctx: click.Context, param: click.Option, value: bool) -> bool | None:
+    if ctx.get_parameter_source(str(param.name)) in _IMPLICIT_SOURCES:
+        return None
+    # The option works through the variable, which the app and "run" read.
+    os.environ["FLASK_DEBUG"] = str(int(value))
+    return value
+
+
+def _read_env_file(
+    ctx: click.Context, param: click.Option, value: str | None
+) -> str | None:
+    # Without a file asked for, load_dotenv below prints its own tip instead.
+    if value is not None and _dotenv() is None:
+        raise click.BadParameter(
+            "python-dotenv must be installed to load an env file.", ctx, param
+        )
     defaults = ctx.ensure_object(ScriptInfo).load_dotenv_defaults
-    if value is not None or defaults:
+    if defaults or value is not None:
         load_dotenv(value, load_defaults=defaults)
     return value
 
 
-_env_file_option = click.Option(
+def _hidden_eager(
+    decls: list[str],
+    callback: cabc.Callable[[click.Context, click.Option, t.Any], t.Any],
+    **attrs: t.Any,
+) -> click.Option:
+    """An option handled entirely by its callback, before the other parameters."""
+    return click.Option(
+        decls, callback=callback, is_eager=True, expose_value=False, **attrs
+    )
+
+
+_env_file_option = _hidden_eager(
     ["-e", "--env-file"],
-    type=click.Path(exists=True, dir_okay=False),
+    _read_env_file,
+    type=click.Path(dir_okay=False, exists=True),
     help=(
-        "Load environment variables from this file, taking precedence over those"
-        " set by '.env' and '.flaskenv'. Variables set directly in the environment"
-        " take highest precedence. python-dotenv must be installed."
+        "A dotenv file to load variables from. It beats '.env' and '.flaskenv';"
+        " variables already in the environment beat it. Needs python-dotenv."
     ),
-    is_eager=True,
-    expose_value=False,
-    callback=_load_env_file,
 )
+
+# Declared after --env-file, and eager too: a FLASK_APP that the env file
+# sets is in the environment by the time --app reads it.
+_app_option = _hidden_eager(
+    ["-A", "--app"],
+    _remember_app,
+    metavar="IMPORT",
+    help=(
+        "Where the application (or a factory making it) lives: 'module:name',"
+        " the module as a dotted name or a file path. Without a name, 'app',"
+        " 'application', 'create_app' and 'make_app' are tried; 'name(args)'"
+        " calls a factory with arguments."
+    ),
+)
+
+_debug_option = click.Option(
+    ["--debug/--no-debug"],
+    expose_value=False,
+    callback=_export_debug,
+    help="Turn debug mode on or off.",
+)
+
+_GLOBAL_OPTIONS = (_env_file_option, _app_option, _debug_option)
+_DEFAULT_COMMANDS = (run_command, shell_command, routes_command)
+
+
+class _FlaskContext(click.Context):
+    """The context of a :class:`FlaskGroup`: its ``obj`` defaults to a fresh
+    :class:`ScriptInfo` configured from the group (an ``obj`` given to
+    :meth:`~click.Command.make_context` or in ``context_settings`` wins).
+
+    Creating one sets ``FLASK_RUN_FROM_CLI``, so that an ``app.run()`` call in
+    the imported module does not start a second server.
+    """
+
+    def __init__(self, command: click.Command, *args: t.Any, **kwargs: t.Any) -> None:
+        os.environ["FLASK_RUN_FROM_CLI"] = "true"
+        # make_context passes "obj" only when the caller or the settings did.
+        if "obj" not in kwargs and isinstance(command, FlaskGroup):
+            kwargs["obj"] = ScriptInfo(
+                create_app=command.create_app,
+                load_dotenv_defaults=command.load_dotenv,
+                set_debug_flag=command.set_debug_flag,
+            )
+        super().__init__(command, *args, **kwargs)
 
 
 class FlaskGroup(AppGroup):
-    """The group behind the ``flask`` command: global options, the built-in
-    commands, plugin commands and the loaded application's commands.
+    """The ``flask`` command as a click group: the global options (``--env-file``,
+    ``--app``, ``--debug``, ``--version``), the built-in commands, commands that
+    installed packages register under :data:`PLUGIN_GROUP`, and the loaded
+    application's ``app.cli`` commands.
 
-    Use it to make a command line for one application::
+    A project can build its own command line around one application::
 
         cli = FlaskGroup(create_app=create_app)
 
-    :param add_default_commands: add ``run``, ``shell`` and ``routes``.
-    :param create_app: a function returning the app, instead of ``--app``.
-    :param add_version_option: add ``--version``.
-    :param load_dotenv: load ``.env`` and ``.flaskenv`` (and the ``--env-file``)
-        before anything else; needs python-dotenv.
-    :param set_debug_flag: set the loaded app's ``debug`` from ``--debug`` /
-        ``FLASK_DEBUG``.
-    :param extra: passed on to :class:`click.Group`. Options read ``FLASK_*``
-        environment variables (``auto_envvar_prefix="FLASK"``) unless
-        ``context_settings`` says otherwise.
+    :param add_default_commands: include ``run``, ``shell`` and ``routes``.
+    :param create_app: a callable returning the application; ``--app`` is not
+        needed then.
+    :param add_version_option: include ``--version``.
+    :param load_dotenv: read ``.env`` and ``.flaskenv`` before anything else
+        (python-dotenv must be installed).
+    :param set_debug_flag: let ``--debug`` / ``FLASK_DEBUG`` set the loaded
+        application's ``debug``.
+    :param extra: given to :class:`click.Group`. Unless ``context_settings``
+        says otherwise, options also read ``FLASK_``-prefixed environment
+        variables.
     """
+
+    context_class = _FlaskContext
 
     def __init__(
         self,
         add_default_commands: bool = True,
-        create_app: cabc.Callable[..., t.Any] | None = None,
+        create_app: cabc.Callable[[], t.Any] | None = None,
         add_version_option: bool = True,
         load_dotenv: bool = True,
         set_debug_flag: bool = True,
         **extra: t.Any,
     ) -> None:
-        params: list[click.Parameter] = list(extra.pop("params", None) or ())
-        params.extend((_env_file_option, _app_option, _debug_option))
-        if add_version_option:
-            params.append(version_option)
-        extra.setdefault("context_settings", {}).setdefault(
-            "auto_envvar_prefix", "FLASK"
-        )
-        super().__init__(params=params, **extra)
+        settings: dict[str, t.Any] = extra.setdefault("context_settings", {})
+        settings.setdefault("auto_envvar_prefix", "FLASK")
+        ours = _GLOBAL_OPTIONS + ((version_option,) if add_version_option else ())
+        given: cabc.Iterable[click.Parameter] = extra.pop("params", None) or ()
+        super().__init__(params=[*given, *ours], **extra)
 
-        #: The app factory given to the constructor, if any.
+        #: The application factory given to the constructor, if any.
         self.create_app = create_app
-        #: Whether the default dotenv files are loaded.
-        self.load_dotenv = load_dotenv
-        #: Whether the loaded app's ``debug`` follows ``FLASK_DEBUG``.
+        #: Whether the loaded application's ``debug`` follows ``FLASK_DEBUG``.
         self.set_debug_flag = set_debug_flag
+        #: Whether ``.env`` and ``.flaskenv`` are read.
+        self.load_dotenv = load_dotenv
+        # Entry points are looked up on first need, not at import time.
+        self._plugins_added = False
+        for command in _DEFAULT_COMMANDS if add_default_commands else ():
+            self.add_command(command)
 
-        if add_default_commands:
-            self.add_command(run_command)
-            self.add_command(shell_command)
-            self.add_command(routes_command)
-        self._loaded_plugin_commands = False
-
-    def _load_plugin_commands(self) -> None:
-        """Add the commands of the ``flask.commands`` entry point group, once."""
-        if self._loaded_plugin_commands:
+    def _add_plugins(self) -> None:
+        if self._plugins_added:
             return
-        for entry_point in importlib.metadata.entry_points(group=PLUGIN_GROUP):
-            self.add_command(entry_point.load(), entry_point.name)
-        self._loaded_plugin_commands = True
+        self._plugins_added = True
+        for point in importlib.metadata.entry_points(group=PLUGIN_GROUP):
+            self.add_command(point.load(), point.name)
+
+    def _app_cli(self, ctx: click.Context) -> click.Group | None:
+        """``app.cli`` of the loaded application, or ``None`` if it has none.
+
+        :raises NoAppException: when no application can be loaded.
+        """
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        return getattr(app, "cli", None)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """Find a built-in or plugin command, else one of the app's. When the app
-        cannot be loaded, the error is shown and the command is not found.
+        """Look ``cmd_name`` up among the built-in and plugin commands first, then
+        among the application's. If the application cannot be loaded, say why
+        and report the command as missing.
         """
-        self._load_plugin_commands()
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            return command
-
+        self._add_plugins()
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
         try:
-            app = ctx.ensure_object(ScriptInfo).load_app()
+            app_cli = self._app_cli(ctx)
         except NoAppException as e:
-            click.secho(f"Error: {e.format_message()}\n", err=True, fg="red")
+            _show_error(f"Error: {e.format_message()}")
             return None
-
-        app_cli = getattr(app, "cli", None)
-        if app_cli is None:
-            return None
-        return t.cast("click.Command | None", app_cli.get_command(ctx, cmd_name))
+        return None if app_cli is None else app_cli.get_command(ctx, cmd_name)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        """Find the command to invoke; for one of the app's commands, push the app
-        context for the rest of the command line first (unless it is active),
-        so that the command's parameter callbacks can use it.
+        """Resolve the command to run. For a command of the application, its app
+        context is pushed first, for the rest of the command line, so that the
+        command's parameter callbacks already run inside it.
         """
-        name, command, rest = super().resolve_command(ctx, args)
-        if command is not None and self.commands.get(name or "") is not command:
-            # Pushed here rather than in get_command, which listing commands for
-            # --help calls too, and which would leave the context pushed.
-            app = ctx.ensure_object(ScriptInfo).load_app()
-            active = _cv_app.get(None)
-            push = getattr(app, "app_context", None)
-            if push is not None and (active is None or active.app is not app):
-                ctx.with_resource(push())
-        return name, command, rest
+        resolved = super().resolve_command(ctx, args)
+        name, command, _ = resolved
+        is_builtin = command is self.commands.get(name or "")
+        if command is not None and not is_builtin:
+            # Not in get_command: --help calls that for every command it lists,
+            # and the context would stay pushed.
+            _push_app_context(ctx, ctx.ensure_object(ScriptInfo).load_app())
+        return resolved
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        """The names of the built-in, plugin and app commands, sorted. A failure to
-        load the app is shown (with its traceback when unexpected) and leaves
-        the app's commands out.
+        """All command names, sorted: built-in, plugin and the application's.
+
+        When the application fails to load, the reason is shown (a traceback if
+        the failure is unexpected) and only the other commands are listed, so
+        that ``--help`` still works.
         """
-        self._load_plugin_commands()
+        self._add_plugins()
         names = set(super().list_commands(ctx))
         try:
-            app_cli = getattr(ctx.ensure_object(ScriptInfo).load_app(), "cli", None)
+            app_cli = self._app_cli(ctx)
+        except NoAppException as e:
+            _show_error(f"Error: {e.format_message()}")
+        except Exception:
+            _show_error(traceback.format_exc())
+        else:
             if app_cli is not None:
                 names.update(app_cli.list_commands(ctx))
-        except NoAppException as e:
-            click.secho(f"Error: {e.format_message()}\n", err=True, fg="red")
-        except Exception:
-            # Help must still be shown when the app itself is broken.
-            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
         return sorted(names)
 
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: t.Any,
-    ) -> click.Context:
-        """Create the context with a :class:`ScriptInfo` as ``obj`` (unless one is
-        given) and set ``FLASK_RUN_FROM_CLI``, which tells ``app.run()`` not to
-        start a second server when the app module calls it at import time.
-        """
-        os.environ["FLASK_RUN_FROM_CLI"] = "true"
-        if "obj" not in extra and "obj" not in self.context_settings:
-            extra["obj"] = ScriptInfo(
-                create_app=self.create_app,
-                set_debug_flag=self.set_debug_flag,
-                load_dotenv_defaults=self.load_dotenv,
-            )
-        return super().make_context(info_name, args, parent=parent, **extra)
-
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if (not args and self.no_args_is_help) or (
+        """Parse ``args``; for a bare help request, read the env file and the
+        application option from the environment first.
+
+        click prints help while parsing, before eager options are processed;
+        without this the application's commands would be missing from it.
+        """
+        asks_help = (not args and self.no_args_is_help) or (
             len(args) == 1 and args[0] in self.get_help_option_names(ctx)
-        ):
-            # Help is shown while parsing, before the eager options would run:
-            # apply --env-file and --app from the environment first, so that the
-            # app's commands are listed.
-            _env_file_option.handle_parse_result(ctx, {}, [])
-            _app_option.handle_parse_result(ctx, {}, [])
+        )
+        if asks_help:
+            for option in (_env_file_option, _app_option):
+                option.handle_parse_result(ctx, {}, [])
         return super().parse_args(ctx, args)
+
+
+def _show_error(message: str) -> None:
+    click.secho(f"{message}\n", err=True, fg="red")
 
 
 #: The ``flask`` command.
 cli = FlaskGroup(
     name="flask",
     help=(
-        "A general utility script for Flask applications.\n\n"
-        "An application to load must be given with the '--app' option,"
-        " 'FLASK_APP' environment variable, or with a 'wsgi.py' or 'app.py' file"
-        " in the current directory."
+        "Manage and serve a Flask application from the command line.\n\n"
+        "Name the application with '--app' or the 'FLASK_APP' environment"
+        " variable; without either, a 'wsgi.py' or 'app.py' file in the current"
+        " directory is used."
     ),
 )
 

@@ -49,21 +49,23 @@ class ScriptInfo:
     def __init__(
         self,
         app_import_path: str | None = None,
-        create_app: cabc.Callable[..., t.Any] | None = None,
+        create_app: cabc.Callable[[], t.Any] | None = None,
         set_debug_flag: bool = True,
         load_dotenv_defaults: bool = True,
     ) -> None:
-        #: Where to import the application from, as given to ``--app``.
-        self.app_import_path = app_import_path
-        #: The application factory, when one was given.
-        self.create_app = create_app
+        # Filled by the first load_app() call; later calls return it.
+        self._loaded_app: t.Any = None
         #: Free-form storage for commands and extensions.
         self.data: dict[t.Any, t.Any] = {}
+        #: Where to import the application from, as given to ``--app``.
+        self.app_import_path = app_import_path
+        #: The application factory, when one was given; wins over the path.
+        self.create_app = create_app
+        #: Whether the default dotenv files are loaded (``FLASK_SKIP_DOTENV``
+        #: is consulted once, here).
+        self.load_dotenv_defaults = get_load_dotenv(load_dotenv_defaults)
         #: Whether :meth:`load_app` sets ``app.debug`` from ``FLASK_DEBUG``.
         self.set_debug_flag = set_debug_flag
-        #: Whether the default dotenv files are loaded.
-        self.load_dotenv_defaults = get_load_dotenv(load_dotenv_defaults)
-        self._loaded_app: t.Any | None = None
 
     def load_app(self) -> t.Any:
         """Return the application, finding or creating it on the first call.
@@ -106,6 +108,18 @@ class ScriptInfo:
         return app
 
 
+def _push_app_context(ctx: click.Context, app: t.Any) -> None:
+    """Push ``app``'s context until ``ctx`` closes, unless it is already the
+    active one or the application has no app contexts at all.
+    """
+    active = _cv_app.get(None)
+    if active is not None and active.app is app:
+        return
+    push = getattr(app, "app_context", None)
+    if push is not None:
+        ctx.with_resource(push())
+
+
 #: Decorator passing the current :class:`ScriptInfo` as the first argument,
 #: creating one if the command line has none.
 pass_script_info = click.make_pass_decorator(ScriptInfo, ensure=True)
@@ -131,14 +145,9 @@ def with_appcontext(f: _F) -> _F:
 
     @click.pass_context
     def decorator(ctx: click.Context, /, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        info = ctx.find_object(ScriptInfo)
-        active = _cv_app.get(None)
-        if info is not None or active is None:
-            app = ctx.ensure_object(ScriptInfo).load_app()
-            if active is None or active.app is not app:
-                push = getattr(app, "app_context", None)
-                if push is not None:
-                    ctx.with_resource(push())
+        # Without a ScriptInfo, whichever app is active is good enough.
+        if ctx.find_object(ScriptInfo) is not None or _cv_app.get(None) is None:
+            _push_app_context(ctx, ctx.ensure_object(ScriptInfo).load_app())
         return ctx.invoke(f, *args, **kwargs)
 
     return t.cast(_F, update_wrapper(decorator, f))
