@@ -301,6 +301,36 @@ def test_run_defaults(app: flask.Flask, monkeypatch: pytest.MonkeyPatch) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    ("server_name", "host", "port", "expected"),
+    [
+        (None, "0.0.0.0", None, ("0.0.0.0", 5000)),
+        ("example.test:8080", None, 9000, ("example.test", 9000)),
+        ("example.test:8080", "localhost", 0, ("localhost", 0)),
+        ("example.test", None, "7000", ("example.test", 7000)),
+    ],
+)
+def test_run_address_prefers_arguments_then_server_name(
+    app: flask.Flask,
+    monkeypatch: pytest.MonkeyPatch,
+    server_name: str | None,
+    host: str | None,
+    port: int | str | None,
+    expected: tuple[str, int],
+) -> None:
+    seen: list[tuple[str, int, dict[str, t.Any]]] = []
+
+    def run_simple(host: str, port: int, application: t.Any, **options: t.Any) -> None:
+        seen.append((host, port, options))
+
+    monkeypatch.setattr(werkzeug.serving, "run_simple", run_simple)
+    app.config["SERVER_NAME"] = server_name
+    app.run(host, port, load_dotenv=False, threaded=False)
+    assert seen == [
+        (*expected, {"use_reloader": False, "use_debugger": False, "threaded": False})
+    ]
+
+
 def test_instance_path_rules(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

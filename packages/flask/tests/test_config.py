@@ -93,6 +93,16 @@ def test_missing_files_fail_unless_silent(tmp_path: pathlib.Path) -> None:
         config.from_envvar("NO_SUCH_VAR")
 
 
+def test_a_found_file_loads_even_when_it_holds_null(tmp_path: pathlib.Path) -> None:
+    # "Nothing in it" is not "no such file": the silent flag must not hide it.
+    (tmp_path / "empty.json").write_text("null")
+    (tmp_path / "folder").mkdir()
+    config = Config(tmp_path)
+    assert config.from_file("empty.json", load=json.load, silent=True) is True
+    assert config.from_file("folder", load=json.load, silent=True) is False
+    assert config == {}
+
+
 def test_get_namespace() -> None:
     config = Config(".", {"DB_HOST": "h", "DB_PORT": 1, "OTHER": 2})
     assert config.get_namespace("DB_") == {"host": "h", "port": 1}

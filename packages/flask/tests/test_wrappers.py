@@ -21,6 +21,24 @@ def test_request_limits_follow_the_app_then_overrides(app: flask.Flask) -> None:
         assert request.max_content_length == 99
 
 
+def test_request_limit_overrides_are_per_request_and_reset_by_none(
+    app: flask.Flask,
+) -> None:
+    class CustomRequest(flask.Request):
+        pass
+
+    app.config["MAX_FORM_PARTS"] = 7
+    first = CustomRequest(EnvironBuilder().get_environ())
+    second = CustomRequest(EnvironBuilder().get_environ())
+    # Outside an app a subclass still falls back to werkzeug's own default.
+    assert first.max_form_parts == 1000
+    with app.app_context():
+        first.max_form_parts = 2
+        assert (first.max_form_parts, second.max_form_parts) == (2, 7)
+        first.max_form_parts = None
+        assert first.max_form_parts == 7
+
+
 def test_request_knows_its_endpoint_and_blueprints(
     app: flask.Flask, client: flask.testing.FlaskClient
 ) -> None:

@@ -59,16 +59,17 @@ from .wrappers import Response as Response
 
 
 def __getattr__(name: str) -> t.Any:
-    if name == "__version__":
-        import importlib.metadata
-        import warnings
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Deprecated as in Flask 3.1: the version now comes from the metadata.
+    import importlib.metadata
+    import warnings
 
-        warnings.warn(
-            "The '__version__' attribute is deprecated and will be removed in"
-            " Flask 3.2. Use feature detection or"
-            " 'importlib.metadata.version(\"flask\")' instead.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return importlib.metadata.version("flask")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        "The '__version__' attribute is deprecated and will be removed in"
+        " Flask 3.2. Use 'importlib.metadata.version(\"flask\")' or feature"
+        " detection instead.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return importlib.metadata.version("flask")

@@ -141,21 +141,26 @@ class ErrorHandling:
             got_request_exception.send(
                 self, _async_wrapper=self.ensure_sync, exception=e
             )
-        propagate = self.config["PROPAGATE_EXCEPTIONS"]
-        if propagate is None:
-            propagate = self.testing or self.debug
-        if propagate:
-            if exc_info[1] is e:
-                raise
-            raise e
+        if self._propagates_exceptions():
+            if exc_info[1] is not e:
+                raise e
+            # The error being handled: a bare raise keeps its traceback as is.
+            raise
 
         self.log_exception(exc_info)
-        server_error: InternalServerError | ResponseReturnValue
-        server_error = InternalServerError(original_exception=e)
-        handler = self._find_error_handler(server_error, _request_chain())
-        if handler is not None:
-            server_error = self.ensure_sync(handler)(server_error)
-        return self.finalize_request(server_error, from_error_handler=True)
+        failure = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(failure, _request_chain())
+        answer: InternalServerError | ResponseReturnValue = (
+            failure if handler is None else self.ensure_sync(handler)(failure)
+        )
+        return self.finalize_request(answer, from_error_handler=True)
+
+    def _propagates_exceptions(self) -> bool:
+        # PROPAGATE_EXCEPTIONS, which when unset follows testing or debug mode.
+        setting = self.config["PROPAGATE_EXCEPTIONS"]
+        if setting is None:
+            return self.testing or self.debug
+        return bool(setting)
 
     def log_exception(self, exc_info: _ExcInfo) -> None:
         """Log an unhandled error (with its traceback) to :attr:`logger`; called

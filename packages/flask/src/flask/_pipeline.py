@@ -44,6 +44,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
+    from blinker import NamedSignal
 
     from kolben.contexts import RequestContext
     from kolben.sessions import SessionInterface
@@ -122,6 +123,11 @@ class RequestPipeline:
         @property
         def debug(self) -> bool: ...
 
+    def _notify(self, signal: NamedSignal, **data: t.Any) -> None:
+        # Checking for receivers first keeps an unobserved signal free.
+        if signal.receivers:
+            signal.send(self, _async_wrapper=self.ensure_sync, **data)
+
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> cabc.Iterable[bytes]:
@@ -174,15 +180,16 @@ class RequestPipeline:
         return the finalized response.
         """
         self._got_first_request = True
+        outcome: ResponseReturnValue | HTTPException | None
         try:
-            if request_started.receivers:
-                request_started.send(self, _async_wrapper=self.ensure_sync)
-            rv = self.preprocess_request()
-            if rv is None:
-                rv = self.dispatch_request()
-        except Exception as e:
-            rv = self.handle_user_exception(e)
-        return self.finalize_request(rv)
+            self._notify(request_started)
+            # A value from a before_request function stands in for the view's.
+            outcome = self.preprocess_request()
+            if outcome is None:
+                outcome = self.dispatch_request()
+        except Exception as raised:
+            outcome = self.handle_user_exception(raised)
+        return self.finalize_request(outcome)
 
     def preprocess_request(self) -> ResponseReturnValue | None:
         """Call the URL value preprocessors, then the ``before_request``
@@ -267,16 +274,17 @@ class RequestPipeline:
         response = self.make_response(rv)
         try:
             response = self.process_response(response)
-            if request_finished.receivers:
-                request_finished.send(
-                    self, _async_wrapper=self.ensure_sync, response=response
-                )
+            self._notify(request_finished, response=response)
         except Exception:
-            if not from_error_handler:
+            # While an unhandled error is being answered, a failing hook must
+            # not take the error response down with it: log and send it.
+            if from_error_handler:
+                self.logger.exception(
+                    "Finalizing the response failed while an unhandled error"
+                    " was being handled"
+                )
+            else:
                 raise
-            self.logger.exception(
-                "Request finalizing failed with an error while handling an error"
-            )
         return response
 
     def process_response(self, response: Response) -> Response:
@@ -322,8 +330,7 @@ class RequestPipeline:
         req: Request = _cv_request.get().request  # type: ignore[assignment]
         for func in self.teardown_request_funcs_for(blueprint_chain(req.blueprint)):
             self.ensure_sync(func)(exc)
-        if request_tearing_down.receivers:
-            request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+        self._notify(request_tearing_down, exc=exc)
 
     def make_response(self, rv: ResponseReturnValue | HTTPException) -> Response:
         """Turn a view's return value into an instance of

@@ -51,12 +51,11 @@ class StaticFilesFacet:
         .. versionchanged:: 2.0
             The default is ``None`` instead of 12 hours.
         """
-        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
-        if value is None:
-            return None
-        if isinstance(value, timedelta):
-            return int(value.total_seconds())
-        return value  # type: ignore[no-any-return]
+        configured = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        # Seconds (or None) pass through; a timedelta is converted.
+        if isinstance(configured, timedelta):
+            return int(configured.total_seconds())
+        return configured  # type: ignore[no-any-return]
 
     def send_static_file(self, filename: str) -> Response:
         """Serve a file from :attr:`static_folder`; the view of the ``static``
@@ -66,12 +65,15 @@ class StaticFilesFacet:
         """
         owner = t.cast(_StaticOwner, self)
         if not owner.has_static_folder:
-            raise RuntimeError("'static_folder' must be set to serve static_files.")
-        # Ask this owner, which may be a blueprint with its own override;
-        # send_file alone would ask the app.
-        max_age = self.get_send_file_max_age(filename)
+            raise RuntimeError(
+                "There are no static files to serve: 'static_folder' is not set."
+            )
         return send_from_directory(
-            t.cast(str, owner.static_folder), filename, max_age=max_age
+            t.cast(str, owner.static_folder),
+            filename,
+            # This owner's caching policy (a blueprint may override it);
+            # send_file on its own would ask the app.
+            max_age=self.get_send_file_max_age(filename),
         )
 
     def open_resource(
@@ -93,8 +95,11 @@ class StaticFilesFacet:
             Added the ``encoding`` parameter.
         """
         if mode not in _READ_MODES:
-            raise ValueError("Resources can only be opened for reading.")
-        path = os.path.join(t.cast(_StaticOwner, self).root_path, resource)
-        if mode == "rb":
-            return open(path, mode)
-        return open(path, mode, encoding=encoding)
+            raise ValueError(
+                "Resources can only be opened for reading; use"
+                " open_instance_resource to write files."
+            )
+        root = t.cast(_StaticOwner, self).root_path
+        # open() refuses an encoding in binary mode.
+        text_encoding = None if mode == "rb" else encoding
+        return open(os.path.join(root, resource), mode, encoding=text_encoding)

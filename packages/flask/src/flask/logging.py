@@ -69,8 +69,10 @@ def create_logger(app: _LoggingApp) -> logging.Logger:
     would emit its records, :data:`default_handler` is added.
     """
     logger = logging.getLogger(app.name)
-    if app.debug and not logger.level:
+    # A level chosen by the user's logging configuration wins over debug mode.
+    if app.debug and logger.level == logging.NOTSET:
         logger.setLevel(logging.DEBUG)
-    if not has_level_handler(logger):
-        logger.addHandler(default_handler)
+    if has_level_handler(logger):
+        return logger
+    logger.addHandler(default_handler)
     return logger
