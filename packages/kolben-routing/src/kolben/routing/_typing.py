@@ -8,7 +8,11 @@ accepts. The ``flask`` meta-package publishes its own, stricter ``flask.typing``
 from __future__ import annotations
 
 import collections.abc as cabc
+import os
 import typing as t
+
+#: A filesystem path given as a string or a path-like object.
+StrPath = str | os.PathLike[str]
 
 #: A view function: called with the URL's values as keyword arguments.
 RouteCallable = cabc.Callable[..., t.Any]

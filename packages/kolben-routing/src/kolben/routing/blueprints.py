@@ -11,11 +11,11 @@ registered on blueprints, their names joined with dots.
 from __future__ import annotations
 
 import collections.abc as cabc
-import os
 import typing as t
 from functools import update_wrapper
 
 from ._typing import RouteCallable
+from ._typing import StrPath
 from ._typing import T_after_request
 from ._typing import T_before_request
 from ._typing import T_error_handler
@@ -24,6 +24,7 @@ from ._typing import T_template_context_processor
 from ._typing import T_url_defaults
 from ._typing import T_url_value_preprocessor
 from .scaffold import _endpoint_from_view_func
+from .scaffold import _too_late
 from .scaffold import Scaffold
 from .scaffold import setupmethod
 
@@ -42,6 +43,30 @@ _HOOK_REGISTRIES = (
     "url_default_functions",
     "url_value_preprocessors",
     "template_context_processors",
+)
+
+
+def _either(given: str | None, fallback: str | None) -> str | None:
+    """``given`` unless it is ``None``, else ``fallback``."""
+    return fallback if given is None else given
+
+
+def _join_path(head: str, tail: str) -> str:
+    """Join two URL paths with exactly one slash between them."""
+    return f"{head.rstrip('/')}/{tail.lstrip('/')}"
+
+
+def _join_subdomain(outer: str, inner: str) -> str:
+    """Put a nested blueprint's subdomain in front of its parent's."""
+    return f"{inner}.{outer}"
+
+
+# How a nested blueprint's registration inherits from its parent's: the option
+# name (also the attribute of the state and of the blueprint) and how an outer
+# and an inner value combine when both are set.
+_INHERITED: tuple[tuple[str, cabc.Callable[[str, str], str]], ...] = (
+    ("subdomain", _join_subdomain),
+    ("url_prefix", _join_path),
 )
 
 
@@ -64,36 +89,40 @@ class BlueprintSetupState:
         options: t.Any,
         first_registration: bool,
     ) -> None:
-        #: The application the blueprint is registered on.
-        self.app = app
-        #: The blueprint being registered.
-        self.blueprint = blueprint
+        #: The name of this registration, without the parents' names.
+        self.name: str = options.get("name", blueprint.name)
+        #: The dotted name of the parent blueprints, ``""`` at the top.
+        self.name_prefix: str = options.get("name_prefix", "")
+        #: The path every rule is prefixed with, or ``None``.
+        self.url_prefix = _either(options.get("url_prefix"), blueprint.url_prefix)
+        #: The subdomain rules are added for, or ``None``.
+        self.subdomain = _either(options.get("subdomain"), blueprint.subdomain)
+        #: Default values for the variables of every rule: the blueprint's,
+        #: overridden by the registration's.
+        self.url_defaults: dict[str, t.Any] = {
+            **blueprint.url_values_defaults,
+            **dict(options.get("url_defaults", ())),
+        }
         #: The options given to ``register_blueprint``.
         self.options: dict[str, t.Any] = options
         #: Whether this is the blueprint's first registration on :attr:`app`;
         #: :meth:`Blueprint.record_once` functions run only then.
         self.first_registration = first_registration
+        #: The blueprint being registered.
+        self.blueprint = blueprint
+        #: The application the blueprint is registered on.
+        self.app = app
 
-        subdomain = options.get("subdomain")
-        if subdomain is None:
-            subdomain = blueprint.subdomain
-        #: The subdomain rules are added for, or ``None``.
-        self.subdomain: str | None = subdomain
+    def _full_rule(self, rule: str) -> str:
+        """``rule`` under this registration's URL prefix."""
+        prefix = self.url_prefix
+        if prefix is None:
+            return rule
+        return _join_path(prefix, rule) if rule else prefix
 
-        url_prefix = options.get("url_prefix")
-        if url_prefix is None:
-            url_prefix = blueprint.url_prefix
-        #: The path every rule is prefixed with, or ``None``.
-        self.url_prefix: str | None = url_prefix
-
-        #: The name of this registration, without the parents' names.
-        self.name: str = options.get("name", blueprint.name)
-        #: The dotted name of the parent blueprints, ``""`` at the top.
-        self.name_prefix: str = options.get("name_prefix", "")
-
-        #: Default values for the variables of every rule.
-        self.url_defaults: dict[str, t.Any] = dict(blueprint.url_values_defaults)
-        self.url_defaults.update(options.get("url_defaults", ()))
+    def _full_endpoint(self, endpoint: str) -> str:
+        """``endpoint`` qualified with the dotted blueprint name."""
+        return f"{self.name_prefix}.{self.name}.{endpoint}".lstrip(".")
 
     def add_url_rule(
         self,
@@ -102,28 +131,36 @@ class BlueprintSetupState:
         view_func: RouteCallable | None = None,
         **options: t.Any,
     ) -> None:
-        """Add a rule to the app for the blueprint: the URL prefix goes in
-        front of ``rule``, the dotted blueprint name in front of ``endpoint``,
-        and the registration's subdomain and URL defaults apply.
+        """Add a rule to the app on behalf of the blueprint.
+
+        ``rule`` goes under the registration's URL prefix and ``endpoint``
+        (the view's name by default) under the dotted blueprint name; the
+        registration's subdomain applies unless ``options`` names one, and its
+        URL defaults are merged under any ``defaults`` given here.
         """
-        if self.url_prefix is not None:
-            if rule:
-                rule = "/".join((self.url_prefix.rstrip("/"), rule.lstrip("/")))
-            else:
-                rule = self.url_prefix
-        options.setdefault("subdomain", self.subdomain)
-        if endpoint is None:
-            endpoint = _endpoint_from_view_func(view_func)
+        local_name = (
+            _endpoint_from_view_func(view_func) if endpoint is None else endpoint
+        )
+        extra_defaults = options.pop("defaults", None)
         defaults = self.url_defaults
-        if "defaults" in options:
-            defaults = dict(defaults, **options.pop("defaults"))
+        if extra_defaults is not None:
+            defaults = {**defaults, **extra_defaults}
+        options.setdefault("subdomain", self.subdomain)
         self.app.add_url_rule(
-            rule,
-            f"{self.name_prefix}.{self.name}.{endpoint}".lstrip("."),
+            self._full_rule(rule),
+            self._full_endpoint(local_name),
             view_func,
             defaults=defaults,
             **options,
         )
+
+
+def _check_blueprint_name(name: str) -> None:
+    """Reject names that would break the dotted naming of endpoints."""
+    if not name:
+        raise ValueError("'name' may not be empty.")
+    if "." in name:
+        raise ValueError("'name' may not contain a dot '.' character.")
 
 
 class Blueprint(Scaffold):
@@ -161,48 +198,40 @@ class Blueprint(Scaffold):
         self,
         name: str,
         import_name: str,
-        static_folder: str | os.PathLike[str] | None = None,
+        static_folder: StrPath | None = None,
         static_url_path: str | None = None,
-        template_folder: str | os.PathLike[str] | None = None,
+        template_folder: StrPath | None = None,
         url_prefix: str | None = None,
         subdomain: str | None = None,
         url_defaults: dict[str, t.Any] | None = None,
         root_path: str | None = None,
     ) -> None:
+        _check_blueprint_name(name)
         super().__init__(
-            import_name=import_name,
-            static_folder=static_folder,
-            static_url_path=static_url_path,
-            template_folder=template_folder,
-            root_path=root_path,
+            import_name, static_folder, static_url_path, template_folder, root_path
         )
-        if not name:
-            raise ValueError("'name' may not be empty.")
-        if "." in name:
-            raise ValueError("'name' may not contain a dot '.' character.")
         #: The blueprint's name, the default prefix of its endpoints.
         self.name = name
-        #: The path prefix of its rules, unless registration gives another.
-        self.url_prefix = url_prefix
-        #: The subdomain of its rules, unless registration gives another.
-        self.subdomain = subdomain
-        #: Functions replayed on each registration, see :meth:`record`.
-        self.deferred_functions: list[DeferredSetupFunction] = []
         #: Default values for the variables of every rule.
         self.url_values_defaults: dict[str, t.Any] = (
             {} if url_defaults is None else url_defaults
         )
+        #: The subdomain of its rules, unless registration gives another.
+        self.subdomain = subdomain
+        #: The path prefix of its rules, unless registration gives another.
+        self.url_prefix = url_prefix
+        #: Functions replayed on each registration, see :meth:`record`.
+        self.deferred_functions: list[DeferredSetupFunction] = []
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_registered_once:
-            raise AssertionError(
-                f"The setup method '{f_name}' can no longer be called on the"
-                f" blueprint '{self.name}'. It has already been registered at"
-                " least once, so a change now would not reach the apps it is"
-                " registered on.\n"
-                "Make sure all imports, decorators, functions, etc. needed to"
-                " set up the blueprint are done before registering it."
+            raise _too_late(
+                f_name,
+                f"the blueprint '{self.name}'",
+                "It has already been registered at least once, so a change now"
+                " would not reach the apps it is registered on.",
+                "the blueprint are done before registering it",
             )
 
     @setupmethod
@@ -218,11 +247,12 @@ class Blueprint(Scaffold):
         registration on each app, not again when registered under another name.
         """
 
-        def on_first_registration(state: BlueprintSetupState) -> None:
-            if state.first_registration:
-                func(state)
+        def first_time_only(state: BlueprintSetupState) -> None:
+            if not state.first_registration:
+                return
+            func(state)
 
-        self.record(update_wrapper(on_first_registration, func))
+        self.record(update_wrapper(first_time_only, func))
 
     def make_setup_state(
         self,
@@ -248,6 +278,24 @@ class Blueprint(Scaffold):
             raise ValueError("Cannot register a blueprint on itself")
         self._blueprints.append((blueprint, options))
 
+    def _claim(self, app: RoutingApp, dotted: str, local: str) -> bool:
+        """Reserve ``dotted`` in ``app.blueprints`` for this blueprint.
+
+        :return: whether this is the blueprint's first registration on ``app``.
+        :raises ValueError: when the name is taken, by this blueprint or another.
+        """
+        holder = app.blueprints.get(dotted)
+        if holder is not None:
+            whose = "this" if holder is self else "a different"
+            where = "" if local == dotted else f" '{dotted}'"
+            raise ValueError(
+                f"The name '{local}' is already registered for {whose}"
+                f" blueprint{where}. Use 'name=' to provide a unique name."
+            )
+        first = all(other is not self for other in app.blueprints.values())
+        app.blueprints[dotted] = self
+        return first
+
     def register(self, app: RoutingApp, options: dict[str, t.Any]) -> None:
         """Apply the blueprint to ``app``; called by ``app.register_blueprint``.
 
@@ -258,77 +306,27 @@ class Blueprint(Scaffold):
 
         :raises ValueError: when the dotted name is already registered.
         """
-        name_prefix = options.get("name_prefix", "")
-        self_name = options.get("name", self.name)
-        name = f"{name_prefix}.{self_name}".lstrip(".")
-
-        if name in app.blueprints:
-            which = "this" if app.blueprints[name] is self else "a different"
-            full = f" '{name}'" if self_name != name else ""
-            raise ValueError(
-                f"The name '{self_name}' is already registered for {which}"
-                f" blueprint{full}. Use 'name=' to provide a unique name."
-            )
-
-        first_registration = not any(bp is self for bp in app.blueprints.values())
-        app.blueprints[name] = self
+        local = options.get("name", self.name)
+        dotted = f"{options.get('name_prefix', '')}.{local}".lstrip(".")
+        first = self._claim(app, dotted, local)
         self._got_registered_once = True
-        state = self.make_setup_state(app, options, first_registration)
+        state = self.make_setup_state(app, options, first)
 
         # The static view comes from the class that serves files (the flask
         # meta-package's Blueprint); without one there is nothing to route to.
-        send_static_file = getattr(self, "send_static_file", None)
-        if self.has_static_folder and send_static_file is not None:
+        serve = getattr(self, "send_static_file", None)
+        if serve is not None and self.has_static_folder:
             state.add_url_rule(
                 f"{self.static_url_path}/<path:filename>",
-                view_func=send_static_file,
                 endpoint="static",
+                view_func=serve,
             )
 
-        self._merge_blueprint_funcs(app, name)
-
+        self._merge_blueprint_funcs(app, dotted)
         for deferred in self.deferred_functions:
             deferred(state)
-
-        for blueprint, child_options in self._blueprints:
-            self._register_child(app, state, name, blueprint, child_options)
-
-    @staticmethod
-    def _register_child(
-        app: RoutingApp,
-        state: BlueprintSetupState,
-        name: str,
-        blueprint: Blueprint,
-        child_options: dict[str, t.Any],
-    ) -> None:
-        """Register a nested blueprint, combining this registration's subdomain
-        and URL prefix with the child's.
-        """
-        options = dict(child_options)
-        subdomain = options.get("subdomain")
-        if subdomain is None:
-            subdomain = blueprint.subdomain
-        if state.subdomain is not None and subdomain is not None:
-            options["subdomain"] = f"{subdomain}.{state.subdomain}"
-        elif subdomain is not None:
-            options["subdomain"] = subdomain
-        elif state.subdomain is not None:
-            options["subdomain"] = state.subdomain
-
-        url_prefix = options.get("url_prefix")
-        if url_prefix is None:
-            url_prefix = blueprint.url_prefix
-        if state.url_prefix is not None and url_prefix is not None:
-            options["url_prefix"] = (
-                state.url_prefix.rstrip("/") + "/" + url_prefix.lstrip("/")
-            )
-        elif url_prefix is not None:
-            options["url_prefix"] = url_prefix
-        elif state.url_prefix is not None:
-            options["url_prefix"] = state.url_prefix
-
-        options["name_prefix"] = name
-        blueprint.register(app, options)
+        for child, child_options in self._blueprints:
+            child.register(app, _nested_options(state, dotted, child, child_options))
 
     def _merge_blueprint_funcs(self, app: RoutingApp, name: str) -> None:
         """Copy the blueprint's registries into the app's, keyed by ``name``."""
@@ -367,19 +365,20 @@ class Blueprint(Scaffold):
         """
         if endpoint and "." in endpoint:
             raise ValueError("'endpoint' may not contain a dot '.' character.")
-        if view_func is not None and "." in getattr(view_func, "__name__", ""):
+        if "." in getattr(view_func, "__name__", ""):
             raise ValueError("'view_func' name may not contain a dot '.' character.")
+        options["provide_automatic_options"] = provide_automatic_options
+        self.record(_DeferredRule(rule, endpoint, view_func, options))
 
-        def add(state: BlueprintSetupState) -> None:
-            state.add_url_rule(
-                rule,
-                endpoint,
-                view_func,
-                provide_automatic_options=provide_automatic_options,
-                **options,
-            )
+    def _record_app_hook(self, registry_name: str, f: t.Any) -> None:
+        """On first registration, append ``f`` to the app-wide (``None``) entry
+        of the app's registry called ``registry_name``.
+        """
 
-        self.record(add)
+        def install(state: BlueprintSetupState) -> None:
+            getattr(state.app, registry_name).setdefault(None, []).append(f)
+
+        self.record_once(install)
 
     @setupmethod
     def app_errorhandler(
@@ -388,10 +387,7 @@ class Blueprint(Scaffold):
         """Like :meth:`errorhandler`, but for every request of the app."""
 
         def decorator(f: T_error_handler) -> T_error_handler:
-            def register(state: BlueprintSetupState) -> None:
-                state.app.errorhandler(code)(f)
-
-            self.record_once(register)
+            self.record_once(lambda state: state.app.errorhandler(code)(f))
             return f
 
         return decorator
@@ -401,33 +397,25 @@ class Blueprint(Scaffold):
         self, f: T_template_context_processor
     ) -> T_template_context_processor:
         """Like :meth:`context_processor`, but for every template of the app."""
-        self.record_once(
-            lambda s: s.app.template_context_processors.setdefault(None, []).append(f)
-        )
+        self._record_app_hook("template_context_processors", f)
         return f
 
     @setupmethod
     def before_app_request(self, f: T_before_request) -> T_before_request:
         """Like :meth:`before_request`, but for every request of the app."""
-        self.record_once(
-            lambda s: s.app.before_request_funcs.setdefault(None, []).append(f)
-        )
+        self._record_app_hook("before_request_funcs", f)
         return f
 
     @setupmethod
     def after_app_request(self, f: T_after_request) -> T_after_request:
         """Like :meth:`after_request`, but for every request of the app."""
-        self.record_once(
-            lambda s: s.app.after_request_funcs.setdefault(None, []).append(f)
-        )
+        self._record_app_hook("after_request_funcs", f)
         return f
 
     @setupmethod
     def teardown_app_request(self, f: T_teardown) -> T_teardown:
         """Like :meth:`teardown_request`, but for every request of the app."""
-        self.record_once(
-            lambda s: s.app.teardown_request_funcs.setdefault(None, []).append(f)
-        )
+        self._record_app_hook("teardown_request_funcs", f)
         return f
 
     @setupmethod
@@ -435,15 +423,58 @@ class Blueprint(Scaffold):
         self, f: T_url_value_preprocessor
     ) -> T_url_value_preprocessor:
         """Like :meth:`url_value_preprocessor`, but for every request of the app."""
-        self.record_once(
-            lambda s: s.app.url_value_preprocessors.setdefault(None, []).append(f)
-        )
+        self._record_app_hook("url_value_preprocessors", f)
         return f
 
     @setupmethod
     def app_url_defaults(self, f: T_url_defaults) -> T_url_defaults:
         """Like :meth:`url_defaults`, but for every URL built by the app."""
-        self.record_once(
-            lambda s: s.app.url_default_functions.setdefault(None, []).append(f)
-        )
+        self._record_app_hook("url_default_functions", f)
         return f
+
+
+class _DeferredRule:
+    """A rule recorded by :meth:`Blueprint.add_url_rule`, added through each
+    registration's :class:`BlueprintSetupState`.
+    """
+
+    __slots__ = ("rule", "endpoint", "view_func", "options")
+
+    def __init__(
+        self,
+        rule: str,
+        endpoint: str | None,
+        view_func: RouteCallable | None,
+        options: dict[str, t.Any],
+    ) -> None:
+        self.rule = rule
+        self.endpoint = endpoint
+        self.view_func = view_func
+        self.options = options
+
+    def __call__(self, state: BlueprintSetupState) -> None:
+        state.add_url_rule(self.rule, self.endpoint, self.view_func, **self.options)
+
+
+def _nested_options(
+    state: BlueprintSetupState,
+    parent_name: str,
+    child: Blueprint,
+    child_options: dict[str, t.Any],
+) -> dict[str, t.Any]:
+    """The options a nested blueprint is registered with: its own, with the
+    parent registration's subdomain and URL prefix combined into them and the
+    parent's dotted name as ``name_prefix``.
+    """
+    options = dict(child_options)
+    for key, combine in _INHERITED:
+        outer: str | None = getattr(state, key)
+        inner = _either(options.get(key), getattr(child, key))
+        if outer is None or inner is None:
+            merged = inner if outer is None else outer
+        else:
+            merged = combine(outer, inner)
+        if merged is not None:
+            options[key] = merged
+    options["name_prefix"] = parent_name
+    return options

@@ -14,7 +14,7 @@ import importlib.util
 import os
 import sys
 import typing as t
-from functools import update_wrapper
+from functools import wraps
 
 from werkzeug.exceptions import default_exceptions
 from werkzeug.exceptions import HTTPException
@@ -28,6 +28,7 @@ from ._typing import AppOrBlueprintKey
 from ._typing import BeforeRequestCallable
 from ._typing import ErrorHandlerCallable
 from ._typing import RouteCallable
+from ._typing import StrPath
 from ._typing import T_after_request
 from ._typing import T_before_request
 from ._typing import T_error_handler
@@ -53,18 +54,49 @@ ErrorHandlerSpec = dict[
 def setupmethod(f: F) -> F:
     """Mark a method as part of setting up its owner.
 
-    The wrapped method first calls ``self._check_setup_finished(name)``, which
-    raises once the owner is in use (an app that handled its first request, a
-    blueprint that was registered), because changes made then would apply to
-    some requests and not others.
+    Before the method runs, the owner's ``_check_setup_finished`` is asked
+    whether setup is still open; it raises once the owner is in use (an app
+    that handled its first request, a blueprint that was registered), because
+    a change made then would reach some requests and not others.
     """
-    name = f.__name__
 
-    def guarded(self: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        self._check_setup_finished(name)
+    @wraps(f)
+    def checked(self: t.Any, /, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self._check_setup_finished(f.__name__)
         return f(self, *args, **kwargs)
 
-    return t.cast(F, update_wrapper(guarded, f))
+    return t.cast(F, checked)
+
+
+def _too_late(f_name: str, owner: str, why: str, subject: str) -> AssertionError:
+    """The error a setup method raises once its owner is in use.
+
+    :param f_name: the setup method's name.
+    :param owner: how to name the owner, e.g. ``"the application"``.
+    :param why: a sentence saying why setup is over.
+    :param subject: what must be set up earlier, and before what.
+    """
+    return AssertionError(
+        f"The setup method '{f_name}' can no longer be called on {owner}. {why}\n"
+        f"Make sure all imports, decorators, functions, etc. needed to set up"
+        f" {subject}."
+    )
+
+
+def _file_of_loaded(import_name: str) -> str | None:
+    """The ``__file__`` of module ``import_name`` if it is imported and has one."""
+    return getattr(sys.modules.get(import_name), "__file__", None)
+
+
+def _loader_for(import_name: str) -> t.Any:
+    """The loader the import system would use for ``import_name``, or ``None``
+    when it cannot tell (an unloaded ``__main__``, an unknown name).
+    """
+    try:
+        spec = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        return None
+    return None if spec is None else spec.loader
 
 
 def get_root_path(import_name: str) -> str:
@@ -81,31 +113,24 @@ def get_root_path(import_name: str) -> str:
     :raises RuntimeError: when the module has no file, such as a namespace
         package: pass ``root_path`` explicitly then.
     """
-    module = sys.modules.get(import_name)
-    filename: str | None = getattr(module, "__file__", None)
-    if filename is not None:
-        return os.path.dirname(os.path.abspath(filename))
-
-    try:
-        spec = importlib.util.find_spec(import_name)
-    except (ImportError, ValueError):
-        spec = None
-    loader = spec.loader if spec is not None else None
-    if loader is None:
-        return os.getcwd()
-
-    get_filename = getattr(loader, "get_filename", None)
-    if get_filename is not None:
-        filename = get_filename(import_name)
-    else:
-        __import__(import_name)
-        filename = getattr(sys.modules[import_name], "__file__", None)
+    filename = _file_of_loaded(import_name)
     if filename is None:
-        raise RuntimeError(
-            f"Cannot find a root path for the module {import_name!r}: it has no"
-            " file, which happens for namespace packages and modules created by"
-            " import hooks. Pass 'root_path' explicitly."
-        )
+        loader = _loader_for(import_name)
+        if loader is None:
+            return os.getcwd()
+        locate = getattr(loader, "get_filename", None)
+        if locate is None:
+            # The loader cannot say without running the module: import it.
+            __import__(import_name)
+            filename = _file_of_loaded(import_name)
+        else:
+            filename = locate(import_name)
+        if filename is None:
+            raise RuntimeError(
+                f"Cannot find a root path for the module {import_name!r}: it has"
+                " no file, which happens for namespace packages and modules"
+                " created by import hooks. Pass 'root_path' explicitly."
+            )
     return os.path.dirname(os.path.abspath(filename))
 
 
@@ -113,6 +138,15 @@ def _endpoint_from_view_func(view_func: RouteCallable | None) -> str:
     """The default endpoint of a view: its function name."""
     assert view_func is not None, "expected view func if endpoint is not provided."
     return view_func.__name__
+
+
+def _append_app_wide(
+    registry: cabc.MutableMapping[AppOrBlueprintKey, list[t.Any]], f: t.Any
+) -> None:
+    """Add ``f`` to the functions of ``registry`` that apply to every request
+    of the owner (the ``None`` key).
+    """
+    registry.setdefault(None, []).append(f)
 
 
 class Scaffold:
@@ -182,24 +216,22 @@ class Scaffold:
     def __init__(
         self,
         import_name: str,
-        static_folder: str | os.PathLike[str] | None = None,
+        static_folder: StrPath | None = None,
         static_url_path: str | None = None,
-        template_folder: str | os.PathLike[str] | None = None,
+        template_folder: StrPath | None = None,
         root_path: str | None = None,
     ) -> None:
         stamp_of(self)
+        #: The absolute folder that relative paths are resolved against.
+        self.root_path = get_root_path(import_name) if root_path is None else root_path
         #: The name of the module or package that defines this object.
         self.import_name = import_name
-        self.static_folder = static_folder
-        self.static_url_path = static_url_path
-        #: The templates folder, relative to :attr:`root_path`, or ``None``.
-        self.template_folder = template_folder
-        if root_path is None:
-            root_path = get_root_path(self.import_name)
-        #: The absolute folder that relative paths are resolved against.
-        self.root_path = root_path
         #: Endpoint name to view function; extensions may assign entries.
         self.view_functions: dict[str, RouteCallable] = {}
+        #: The templates folder, relative to :attr:`root_path`, or ``None``.
+        self.template_folder = template_folder
+        self.static_url_path = static_url_path
+        self.static_folder = static_folder
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {getattr(self, 'name', self.import_name)!r}>"
@@ -210,16 +242,17 @@ class Scaffold:
 
     @property
     def static_folder(self) -> str | None:
-        """The absolute path of the static folder, or ``None`` when there is none."""
-        if self._static_folder is None:
-            return None
-        return os.path.join(self.root_path, self._static_folder)
+        """The absolute path of the static folder, or ``None`` when there is none.
+
+        It may be assigned a path relative to :attr:`root_path`, or ``None``.
+        """
+        relative = self._static_folder
+        return None if relative is None else os.path.join(self.root_path, relative)
 
     @static_folder.setter
-    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
-        if value is not None:
-            value = os.fspath(value).rstrip(r"\/")
-        self._static_folder = value
+    def static_folder(self, value: StrPath | None) -> None:
+        # A trailing separator would make the default URL path empty.
+        self._static_folder = None if value is None else os.fspath(value).rstrip("\\/")
 
     @property
     def has_static_folder(self) -> bool:
@@ -230,48 +263,47 @@ class Scaffold:
     def static_url_path(self) -> str | None:
         """The URL prefix static files are served under.
 
-        Defaults to ``/`` plus the name of the static folder; ``""`` serves
-        them at the root.
+        Unless assigned, it is ``/`` followed by the static folder's name, or
+        ``None`` without a static folder. ``""`` serves the files at the root.
         """
-        if self._static_url_path is not None:
-            return self._static_url_path
-        if self.static_folder is not None:
-            basename = os.path.basename(self.static_folder)
-            return f"/{basename}".rstrip("/")
-        return None
+        explicit = self._static_url_path
+        if explicit is not None:
+            return explicit
+        folder = self.static_folder
+        return None if folder is None else f"/{os.path.basename(folder)}".rstrip("/")
 
     @static_url_path.setter
     def static_url_path(self, value: str | None) -> None:
-        if value is not None:
-            value = value.rstrip("/")
-        self._static_url_path = value
+        self._static_url_path = None if value is None else value.rstrip("/")
 
-    def _method_route(
+    def _route_one_method(
         self, method: str, rule: str, options: dict[str, t.Any]
     ) -> cabc.Callable[[T_route], T_route]:
+        """:meth:`route` for one HTTP method, for the shortcuts below."""
         if "methods" in options:
             raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
-        return self.route(rule, methods=[method], **options)
+        options["methods"] = [method]
+        return self.route(rule, **options)
 
     def get(self, rule: str, **options: t.Any) -> cabc.Callable[[T_route], T_route]:
         """Shortcut for :meth:`route` with ``methods=["GET"]``."""
-        return self._method_route("GET", rule, options)
+        return self._route_one_method("GET", rule, options)
 
     def post(self, rule: str, **options: t.Any) -> cabc.Callable[[T_route], T_route]:
         """Shortcut for :meth:`route` with ``methods=["POST"]``."""
-        return self._method_route("POST", rule, options)
+        return self._route_one_method("POST", rule, options)
 
     def put(self, rule: str, **options: t.Any) -> cabc.Callable[[T_route], T_route]:
         """Shortcut for :meth:`route` with ``methods=["PUT"]``."""
-        return self._method_route("PUT", rule, options)
+        return self._route_one_method("PUT", rule, options)
 
     def delete(self, rule: str, **options: t.Any) -> cabc.Callable[[T_route], T_route]:
         """Shortcut for :meth:`route` with ``methods=["DELETE"]``."""
-        return self._method_route("DELETE", rule, options)
+        return self._route_one_method("DELETE", rule, options)
 
     def patch(self, rule: str, **options: t.Any) -> cabc.Callable[[T_route], T_route]:
         """Shortcut for :meth:`route` with ``methods=["PATCH"]``."""
-        return self._method_route("PATCH", rule, options)
+        return self._route_one_method("PATCH", rule, options)
 
     def route(self, rule: str, **options: t.Any) -> cabc.Callable[[T_route], T_route]:
         """Decorate a view function to serve URL ``rule``.
@@ -289,12 +321,11 @@ class Scaffold:
         :param options: passed on to :meth:`add_url_rule`.
         """
 
-        def decorator(f: T_route) -> T_route:
-            endpoint = options.pop("endpoint", None)
-            self.add_url_rule(rule, endpoint, f, **options)
-            return f
+        def connect(view: T_route) -> T_route:
+            self.add_url_rule(rule, options.pop("endpoint", None), view, **options)
+            return view
 
-        return decorator
+        return connect
 
     @setupmethod
     def add_url_rule(
@@ -326,12 +357,13 @@ class Scaffold:
         On a blueprint the endpoint name is used as given, without the
         blueprint's name in front.
         """
+        views = self.view_functions
 
-        def decorator(f: F) -> F:
-            self.view_functions[endpoint] = f
-            return f
+        def attach(view: F) -> F:
+            views[endpoint] = view
+            return view
 
-        return decorator
+        return attach
 
     @setupmethod
     def before_request(self, f: T_before_request) -> T_before_request:
@@ -341,7 +373,7 @@ class Scaffold:
         something other than ``None``, that becomes the response and the view is
         not called. On a blueprint it runs only for that blueprint's requests.
         """
-        self.before_request_funcs.setdefault(None, []).append(f)
+        _append_app_wide(self.before_request_funcs, f)
         return f
 
     @setupmethod
@@ -352,7 +384,7 @@ class Scaffold:
         last registered first; they are skipped when an unhandled exception
         ends the request. On a blueprint they run only for its requests.
         """
-        self.after_request_funcs.setdefault(None, []).append(f)
+        _append_app_wide(self.after_request_funcs, f)
         return f
 
     @setupmethod
@@ -362,7 +394,7 @@ class Scaffold:
         It receives the exception that ended the request, or ``None``, and runs
         even after errors, last registered first. Its return value is ignored.
         """
-        self.teardown_request_funcs.setdefault(None, []).append(f)
+        _append_app_wide(self.teardown_request_funcs, f)
         return f
 
     @setupmethod
@@ -374,7 +406,7 @@ class Scaffold:
         It returns a dict that is merged into the context. On a blueprint it
         applies to templates rendered by that blueprint's requests.
         """
-        self.template_context_processors[None].append(f)
+        _append_app_wide(self.template_context_processors, f)
         return f
 
     @setupmethod
@@ -392,7 +424,7 @@ class Scaffold:
 
         These functions run before the ``before_request`` functions.
         """
-        self.url_value_preprocessors[None].append(f)
+        _append_app_wide(self.url_value_preprocessors, f)
         return f
 
     @setupmethod
@@ -406,7 +438,7 @@ class Scaffold:
             def add_lang(endpoint, values):
                 values.setdefault("lang", g.lang)
         """
-        self.url_default_functions[None].append(f)
+        _append_app_wide(self.url_default_functions, f)
         return f
 
     @setupmethod
@@ -432,11 +464,11 @@ class Scaffold:
         :param code_or_exception: an HTTP error code or an exception class.
         """
 
-        def decorator(f: T_error_handler) -> T_error_handler:
-            self.register_error_handler(code_or_exception, f)
-            return f
+        def handles(handler: T_error_handler) -> T_error_handler:
+            self.register_error_handler(code_or_exception, handler)
+            return handler
 
-        return decorator
+        return handles
 
     @setupmethod
     def register_error_handler(
@@ -448,8 +480,9 @@ class Scaffold:
             :class:`Exception`.
         :raises TypeError: when given an exception instance.
         """
-        exc_class, code = self._get_exc_class_and_code(code_or_exception)
-        self.error_handler_spec[None][code][exc_class] = f
+        handled, code = self._get_exc_class_and_code(code_or_exception)
+        by_class = self.error_handler_spec[None][code]
+        by_class[handled] = f
 
     @staticmethod
     def _get_exc_class_and_code(
@@ -457,30 +490,29 @@ class Scaffold:
     ) -> tuple[type[Exception], int | None]:
         """Resolve what an error handler is registered for into the exception
         class and its HTTP code (``None`` for a non-HTTP exception).
+
+        :raises ValueError: for a code werkzeug has no exception for, or
+            something that is not an :class:`Exception` subclass.
+        :raises TypeError: for an exception instance.
         """
-        exc_class: t.Any
-        if isinstance(exc_class_or_code, int):
-            try:
-                exc_class = default_exceptions[exc_class_or_code]
-            except KeyError:
+        target: t.Any = exc_class_or_code
+        if isinstance(target, int):
+            target = default_exceptions.get(target)
+            if target is None:
                 raise ValueError(
                     f"'{exc_class_or_code}' is not a recognized HTTP error code."
                     " Use a subclass of HTTPException with that code instead."
-                ) from None
-        else:
-            exc_class = exc_class_or_code
-
-        if isinstance(exc_class, Exception):
+                )
+        if isinstance(target, Exception):
             raise TypeError(
-                f"{exc_class!r} is an instance, not a class. Handlers can only be"
+                f"{target!r} is an instance, not a class. Handlers can only be"
                 " registered for Exception classes or HTTP error codes."
             )
-        if not isinstance(exc_class, type) or not issubclass(exc_class, Exception):
-            name = getattr(exc_class, "__name__", repr(exc_class))
-            raise ValueError(
-                f"'{name}' is not a subclass of Exception. Handlers can only be"
-                " registered for Exception classes or HTTP error codes."
-            )
-        if issubclass(exc_class, HTTPException):
-            return exc_class, exc_class.code
-        return exc_class, None
+        if isinstance(target, type) and issubclass(target, Exception):
+            code = target.code if issubclass(target, HTTPException) else None
+            return target, code
+        label = getattr(target, "__name__", repr(target))
+        raise ValueError(
+            f"'{label}' is not a subclass of Exception. Handlers can only be"
+            " registered for Exception classes or HTTP error codes."
+        )
