@@ -5,7 +5,6 @@ and URL building.
 from __future__ import annotations
 
 import collections.abc as cabc
-import os
 import sys
 import typing as t
 import warnings
@@ -22,9 +21,11 @@ from kolben.contexts import _cv_app
 from kolben.contexts import _cv_request
 
 from ._typing import RouteCallable
+from ._typing import StrPath
 from ._typing import URLBuildErrorHandler
 from .hooks import HookQueries
 from .scaffold import _endpoint_from_view_func
+from .scaffold import _too_late
 from .scaffold import setupmethod
 
 if t.TYPE_CHECKING:
@@ -50,6 +51,21 @@ def _request_blueprint(request: t.Any) -> str | None:
     if isinstance(endpoint, str) and "." in endpoint:
         return endpoint.rpartition(".")[0]
     return None
+
+
+def _requested_methods(view_func: RouteCallable | None, given: t.Any) -> set[str]:
+    """The upper-cased HTTP methods a new rule is for: ``given``, else the
+    view's ``methods`` attribute, else just ``GET``.
+    """
+    if given is None:
+        given = getattr(view_func, "methods", None) or ("GET",)
+    elif isinstance(given, str):
+        # A string is iterable too, and would silently become its letters.
+        raise TypeError(
+            "Allowed methods must be a list of strings, for example:"
+            ' @app.route(..., methods=["POST"])'
+        )
+    return {method.upper() for method in given}
 
 
 class RoutingApp(HookQueries):
@@ -88,53 +104,56 @@ class RoutingApp(HookQueries):
         self,
         import_name: str,
         static_url_path: str | None = None,
-        static_folder: str | os.PathLike[str] | None = "static",
+        static_folder: StrPath | None = "static",
         static_host: str | None = None,
         host_matching: bool = False,
         subdomain_matching: bool = False,
-        template_folder: str | os.PathLike[str] | None = "templates",
+        template_folder: StrPath | None = "templates",
         root_path: str | None = None,
     ) -> None:
         super().__init__(
-            import_name=import_name,
-            static_folder=static_folder,
-            static_url_path=static_url_path,
-            template_folder=template_folder,
-            root_path=root_path,
+            import_name, static_folder, static_url_path, template_folder, root_path
         )
-        #: Called in order with ``(error, endpoint, values)`` when building a
-        #: URL fails; the first result other than ``None`` is the URL.
-        self.url_build_error_handlers: list[URLBuildErrorHandler] = []
-        #: Registered blueprints by their dotted name.
-        self.blueprints: dict[str, Blueprint] = {}
         #: The werkzeug routing map every rule is added to.
         self.url_map = self.url_map_class(host_matching=host_matching)
         #: Whether rules are matched by subdomain relative to ``SERVER_NAME``.
         self.subdomain_matching = subdomain_matching
         #: The host the static route was added for, with host matching.
         self.static_host = static_host
+        #: Registered blueprints by their dotted name.
+        self.blueprints: dict[str, Blueprint] = {}
+        #: Called in order with ``(error, endpoint, values)`` when building a
+        #: URL fails; the first result other than ``None`` is the URL.
+        self.url_build_error_handlers: list[URLBuildErrorHandler] = []
         #: Set by the request pipeline when the first request starts; setup
         #: methods refuse to run afterwards.
         self._got_first_request = False
-
         if self.has_static_folder:
-            if bool(static_host) != host_matching:
-                raise AssertionError("Invalid static_host/host_matching combination")
-            # The view holds the app weakly: the app must not be kept alive by a
-            # reference cycle through its own view functions.
-            app_ref = weakref.ref(self)
+            self._add_static_route(static_host, host_matching)
 
-            def static(**kwargs: t.Any) -> t.Any:
-                app = app_ref()
-                assert app is not None
-                return t.cast("RoutingOwner", app).send_static_file(**kwargs)
+    def _add_static_route(self, static_host: str | None, host_matching: bool) -> None:
+        """Route ``<static_url_path>/<path:filename>`` to the owner's
+        ``send_static_file``.
+        """
+        # With host matching every rule needs a host, the static route
+        # included; without host matching a host on it would mean nothing.
+        if bool(host_matching) != bool(static_host):
+            raise AssertionError("Invalid static_host/host_matching combination")
+        # A weak reference: the app must not keep itself alive through a cycle
+        # running via its own view functions.
+        owner = weakref.ref(t.cast("RoutingOwner", self))
 
-            self.add_url_rule(
-                f"{self.static_url_path}/<path:filename>",
-                endpoint="static",
-                host=static_host,
-                view_func=static,
-            )
+        def static(**kwargs: t.Any) -> t.Any:
+            app = owner()
+            assert app is not None
+            return app.send_static_file(**kwargs)
+
+        self.add_url_rule(
+            f"{self.static_url_path}/<path:filename>",
+            view_func=static,
+            endpoint="static",
+            host=static_host,
+        )
 
     @property
     def host_matching(self) -> bool:
@@ -143,13 +162,32 @@ class RoutingApp(HookQueries):
 
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_first_request:
-            raise AssertionError(
-                f"The setup method '{f_name}' can no longer be called on the"
-                " application. It has already handled its first request, so a"
-                " change now would apply to some requests and not to others.\n"
-                "Make sure all imports, decorators, functions, etc. needed to"
-                " set up the application are done before running it."
+            raise _too_late(
+                f_name,
+                "the application",
+                "It has already handled its first request, so a change now"
+                " would apply to some requests and not to others.",
+                "the application are done before running it",
             )
+
+    def _automatic_options(
+        self, view_func: RouteCallable | None, given: bool | None, methods: set[str]
+    ) -> tuple[bool, tuple[str, ...]]:
+        """Decide whether a rule answers ``OPTIONS`` by itself.
+
+        :return: the decision and the methods it adds to the rule.
+        """
+        # An explicit argument wins over the view's attribute; either way the
+        # rule's methods stay as given (Flask adds OPTIONS only by default).
+        for choice in (given, getattr(view_func, "provide_automatic_options", None)):
+            if choice is not None:
+                return choice, ()
+        config = getattr(self, "config", None)
+        if "OPTIONS" in methods or not (
+            config is None or config.get("PROVIDE_AUTOMATIC_OPTIONS", True)
+        ):
+            return False, ()
+        return True, ("OPTIONS",)
 
     @setupmethod
     def add_url_rule(
@@ -181,43 +219,30 @@ class RoutingApp(HookQueries):
             ``merge_slashes``, ``redirect_to``, ...; the view's
             ``required_methods`` attribute adds methods.
         """
-        if endpoint is None:
-            endpoint = _endpoint_from_view_func(view_func)
-        options["endpoint"] = endpoint
-        methods = options.pop("methods", None)
-        if methods is None:
-            methods = getattr(view_func, "methods", None) or ("GET",)
-        if isinstance(methods, str):
-            raise TypeError(
-                "Allowed methods must be a list of strings, for example:"
-                ' @app.route(..., methods=["POST"])'
-            )
-        method_set = {method.upper() for method in methods}
-        required = set(getattr(view_func, "required_methods", ()))
+        name = _endpoint_from_view_func(view_func) if endpoint is None else endpoint
+        methods = _requested_methods(view_func, options.pop("methods", None))
+        automatic, implied = self._automatic_options(
+            view_func, provide_automatic_options, methods
+        )
+        methods.update(implied, getattr(view_func, "required_methods", ()))
 
-        if provide_automatic_options is None:
-            provide_automatic_options = getattr(
-                view_func, "provide_automatic_options", None
-            )
-        if provide_automatic_options is None:
-            config = getattr(self, "config", None)
-            enabled = config is None or config.get("PROVIDE_AUTOMATIC_OPTIONS", True)
-            provide_automatic_options = bool(enabled) and "OPTIONS" not in method_set
-            if provide_automatic_options:
-                required.add("OPTIONS")
-
-        rule_obj = self.url_rule_class(rule, methods=method_set | required, **options)
+        url_rule = self.url_rule_class(rule, endpoint=name, methods=methods, **options)
         # The request pipeline reads this to answer OPTIONS itself.
-        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
-        self.url_map.add(rule_obj)
+        url_rule.provide_automatic_options = automatic  # type: ignore[attr-defined]
+        self.url_map.add(url_rule)
         if view_func is not None:
-            existing = self.view_functions.get(endpoint)
-            if existing is not None and existing != view_func:
-                raise AssertionError(
-                    "View function mapping is overwriting an existing endpoint"
-                    f" function: {endpoint}"
-                )
+            self._bind_view(name, view_func)
+
+    def _bind_view(self, endpoint: str, view_func: RouteCallable) -> None:
+        """Make ``view_func`` the view of ``endpoint``, unless another is."""
+        bound = self.view_functions.get(endpoint)
+        if bound is None or bound == view_func:
             self.view_functions[endpoint] = view_func
+            return
+        raise AssertionError(
+            "View function mapping is overwriting an existing endpoint"
+            f" function: {endpoint}"
+        )
 
     @setupmethod
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
@@ -250,35 +275,45 @@ class RoutingApp(HookQueries):
         returns ``None``.
         """
         config = t.cast("RoutingOwner", self).config
-        if request is not None:
-            trusted = config.get("TRUSTED_HOSTS")
-            if trusted is not None:
-                request.trusted_hosts = trusted
-            if request.trusted_hosts is not None:
-                # Raises SecurityError (400) for a host not in the list.
-                request.host = get_host(request.environ, request.trusted_hosts)
-            server_name = config.get("SERVER_NAME")
-            subdomain: str | None = None
-            if self.url_map.host_matching:
-                # A server name would replace the request's host and defeat
-                # host matching.
-                server_name = None
-            elif not self.subdomain_matching:
-                subdomain = self.url_map.default_subdomain or ""
-            elif server_name is not None:
-                subdomain = self._subdomain_of(request.environ, server_name)
-            return self.url_map.bind_to_environ(
-                request.environ, server_name=server_name, subdomain=subdomain
+        server_name: str | None = config.get("SERVER_NAME")
+        if request is None:
+            if server_name is None:
+                return None
+            return self.url_map.bind(
+                server_name,
+                url_scheme=config.get("PREFERRED_URL_SCHEME", "http"),
+                script_name=config.get("APPLICATION_ROOT", "/"),
             )
 
-        server_name = config.get("SERVER_NAME")
-        if server_name is None:
-            return None
-        return self.url_map.bind(
-            server_name,
-            script_name=config.get("APPLICATION_ROOT", "/"),
-            url_scheme=config.get("PREFERRED_URL_SCHEME", "http"),
+        self._check_trusted_host(request, config.get("TRUSTED_HOSTS"))
+        environ = request.environ
+        if self.url_map.host_matching:
+            # A server name would replace the request's host and defeat
+            # host matching.
+            return self.url_map.bind_to_environ(environ, server_name=None)
+        if not self.subdomain_matching:
+            # Any host is served, as the default subdomain.
+            return self.url_map.bind_to_environ(
+                environ,
+                server_name=server_name,
+                subdomain=self.url_map.default_subdomain or "",
+            )
+        subdomain = None
+        if server_name is not None:
+            subdomain = self._subdomain_of(environ, server_name)
+        return self.url_map.bind_to_environ(
+            environ, server_name=server_name, subdomain=subdomain
         )
+
+    @staticmethod
+    def _check_trusted_host(request: Request, trusted: list[str] | None) -> None:
+        """Apply ``TRUSTED_HOSTS`` to ``request``; werkzeug raises a
+        ``SecurityError`` (400) for a host not in the list.
+        """
+        if trusted is not None:
+            request.trusted_hosts = trusted
+        if request.trusted_hosts is not None:
+            request.host = get_host(request.environ, request.trusted_hosts)
 
     def _subdomain_of(self, environ: WSGIEnvironment, server_name: str) -> str:
         """The subdomain of the request's host under ``server_name``.
@@ -327,15 +362,48 @@ class RoutingApp(HookQueries):
             registry=namespace.setdefault("__warningregistry__", {}),
         )
 
+    def _url_adapter_for_building(
+        self, endpoint: str, external: bool | None, scheme: str | None
+    ) -> tuple[MapAdapter, str, bool]:
+        """Pick the adapter a URL is built with, resolve a blueprint-relative
+        ``endpoint``, and decide whether the URL is absolute.
+
+        In a request, the request's adapter builds relative URLs unless a
+        scheme is asked for; otherwise the app context's adapter (or one for
+        ``SERVER_NAME``) builds absolute ones.
+        """
+        req_ctx = _cv_request.get(None)
+        adapter: MapAdapter | None
+        if req_ctx is None:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None and app_ctx.app is t.cast(t.Any, self):
+                adapter = app_ctx.url_adapter
+            else:
+                adapter = self.create_url_adapter(None)
+            default_external = True
+        else:
+            adapter = req_ctx.url_adapter
+            if endpoint.startswith("."):
+                blueprint = _request_blueprint(req_ctx.request)
+                endpoint = endpoint[1:] if blueprint is None else blueprint + endpoint
+            default_external = scheme is not None
+        if adapter is None:
+            raise RuntimeError(
+                "Unable to build URLs outside an active request without"
+                " 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT'"
+                " and 'PREFERRED_URL_SCHEME' as needed."
+            )
+        return adapter, endpoint, default_external if external is None else external
+
     def url_for(
         self,
         /,
         endpoint: str,
         *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
         _external: bool | None = None,
+        _anchor: str | None = None,
+        _scheme: str | None = None,
+        _method: str | None = None,
         **values: t.Any,
     ) -> str:
         """Build the URL of ``endpoint`` with ``values``.
@@ -348,61 +416,42 @@ class RoutingApp(HookQueries):
 
         :param endpoint: the endpoint name, e.g. ``"index"``, ``"admin.users"``
             or ``".users"``.
-        :param _anchor: a fragment to append after ``#``.
-        :param _method: pick the rule that accepts this HTTP method.
-        :param _scheme: the scheme of an external URL.
         :param _external: build an absolute URL with scheme and host.
+        :param _anchor: a fragment to append after ``#``.
+        :param _scheme: the scheme of an external URL.
+        :param _method: pick the rule that accepts this HTTP method.
         :param values: the rule's variables and extra query arguments.
         :raises RuntimeError: outside a request when there is no
             ``SERVER_NAME``.
         :raises werkzeug.routing.BuildError: when no rule fits and no
             :attr:`url_build_error_handlers` entry returns a URL.
         """
-        req_ctx = _cv_request.get(None)
-        url_adapter: MapAdapter | None
-        if req_ctx is not None:
-            url_adapter = req_ctx.url_adapter
-            if endpoint[:1] == ".":
-                blueprint = _request_blueprint(req_ctx.request)
-                endpoint = endpoint[1:] if blueprint is None else blueprint + endpoint
-            if _external is None:
-                _external = _scheme is not None
-        else:
-            app_ctx = _cv_app.get(None)
-            if app_ctx is not None and app_ctx.app is t.cast(t.Any, self):
-                url_adapter = app_ctx.url_adapter
-            else:
-                url_adapter = self.create_url_adapter(None)
-            if _external is None:
-                _external = True
-        if url_adapter is None:
-            raise RuntimeError(
-                "Unable to build URLs outside an active request without"
-                " 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT'"
-                " and 'PREFERRED_URL_SCHEME' as needed."
-            )
+        adapter, endpoint, external = self._url_adapter_for_building(
+            endpoint, _external, _scheme
+        )
         # An explicit scheme on a relative URL would be dropped silently, and
         # the caller likely meant to switch to https: refuse instead.
-        if _scheme is not None and not _external:
+        if _scheme is not None and not external:
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
         self.inject_url_defaults(endpoint, values)
         try:
-            url = url_adapter.build(
+            built = adapter.build(
                 endpoint,
                 values,
-                method=_method,
+                force_external=external,
                 url_scheme=_scheme,
-                force_external=_external,
+                method=_method,
             )
         except BuildError as error:
+            # Handlers see the special arguments among the values, as in Flask.
             values.update(
-                _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external
+                _external=external, _anchor=_anchor, _scheme=_scheme, _method=_method
             )
             return self.handle_url_build_error(error, endpoint, values)
-        if _anchor is not None:
-            url = f"{url}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
-        return url
+        if _anchor is None:
+            return built
+        return f"{built}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """Let the URL default functions for ``endpoint`` fill in ``values``:
@@ -421,15 +470,30 @@ class RoutingApp(HookQueries):
         :exc:`~werkzeug.routing.BuildError`, which replaces ``error``. When none
         succeeds the error is raised.
         """
+        latest = error
         for handler in self.url_build_error_handlers:
-            try:
-                url = handler(error, endpoint, values)
-            except BuildError as replaced:
-                error = replaced
-            else:
-                if url is not None:
-                    return url  # type: ignore[no-any-return]
-        if error is sys.exc_info()[1]:
-            # Re-raise the active error itself, keeping its traceback.
-            raise
-        raise error
+            url, latest = _ask_build_error_handler(handler, latest, endpoint, values)
+            if url is not None:
+                return url
+        if latest is not sys.exc_info()[1]:
+            raise latest
+        # Re-raise the error being handled itself, keeping its traceback.
+        raise
+
+
+def _ask_build_error_handler(
+    handler: URLBuildErrorHandler,
+    error: BuildError,
+    endpoint: str,
+    values: dict[str, t.Any],
+) -> tuple[str | None, BuildError]:
+    """Call one URL build error handler.
+
+    :return: its URL (``None`` for none) and the error to give the next one,
+        which is the one it raised if it raised a :exc:`BuildError`.
+    """
+    try:
+        url = handler(error, endpoint, values)
+    except BuildError as raised:
+        return None, raised
+    return url, error

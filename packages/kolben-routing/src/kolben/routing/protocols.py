@@ -59,10 +59,10 @@ class URLBuilder(t.Protocol):
         /,
         endpoint: str,
         *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
         _external: bool | None = None,
+        _anchor: str | None = None,
+        _scheme: str | None = None,
+        _method: str | None = None,
         **values: t.Any,
     ) -> str:
         """Build the URL of ``endpoint``; see

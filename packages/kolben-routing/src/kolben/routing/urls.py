@@ -6,14 +6,17 @@ import typing as t
 
 from kolben.contexts import current_app
 
+if t.TYPE_CHECKING:
+    from .protocols import URLBuilder
+
 
 def url_for(
     endpoint: str,
     *,
-    _anchor: str | None = None,
-    _method: str | None = None,
-    _scheme: str | None = None,
     _external: bool | None = None,
+    _anchor: str | None = None,
+    _scheme: str | None = None,
+    _method: str | None = None,
     **values: t.Any,
 ) -> str:
     """Build the URL of ``endpoint`` with the current application.
@@ -32,11 +35,12 @@ def url_for(
 
     :raises RuntimeError: outside an application context.
     """
-    return current_app.url_for(  # type: ignore[no-any-return]
+    builder = t.cast("URLBuilder", current_app)
+    return builder.url_for(
         endpoint,
-        _anchor=_anchor,
-        _method=_method,
-        _scheme=_scheme,
         _external=_external,
+        _anchor=_anchor,
+        _scheme=_scheme,
+        _method=_method,
         **values,
     )
