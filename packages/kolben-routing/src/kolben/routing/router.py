@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc as cabc
+import contextlib
 import functools
 import inspect
 import json
-import os
 import typing as t
 
 from werkzeug.exceptions import HTTPException
@@ -26,6 +26,7 @@ from kolben.contexts import _cv_request
 from kolben.contexts import ContextsAppFacet
 from kolben.contexts import request_tearing_down
 
+from ._typing import StrPath
 from .app import _request_blueprint
 from .app import RoutingApp
 from .hooks import blueprint_chain
@@ -45,6 +46,10 @@ class _NoSessions:
 
     def make_null_session(self, app: t.Any) -> dict[str, t.Any]:
         return {}
+
+
+#: Returned by ``Router._call_error_handler`` when no handler applies.
+_UNHANDLED: t.Final = object()
 
 
 def _current() -> RequestContext:
@@ -106,7 +111,7 @@ class Router(ContextsAppFacet, RoutingApp):
         import_name: str,
         *,
         config: cabc.Mapping[str, t.Any] | None = None,
-        static_folder: str | os.PathLike[str] | None = None,
+        static_folder: StrPath | None = None,
         static_url_path: str | None = None,
         static_host: str | None = None,
         host_matching: bool = False,
@@ -173,29 +178,32 @@ class Router(ContextsAppFacet, RoutingApp):
         ctx = self.request_context_class(
             t.cast(t.Any, self), request.environ, request=request
         )
-        error: BaseException | None = None
         ctx.push()
+        unhandled: BaseException | None = None
         try:
-            try:
-                return self.full_dispatch_request()
-            except Exception as e:
-                error = e
-                return self.handle_exception(e)
+            return self.full_dispatch_request()
+        except Exception as e:
+            unhandled = e
+            return self.handle_exception(e)
         finally:
-            ctx.pop(error)
+            ctx.pop(unhandled)
 
     def full_dispatch_request(self) -> Response:
         """Preprocess, dispatch and postprocess the current request, handling
         errors raised on the way with the registered error handlers.
         """
         self._got_first_request = True
+        return self.finalize_request(self._handled_result())
+
+    def _handled_result(self) -> t.Any:
+        """What a ``before_request`` function or else the view returned, or
+        the error handler's result for what either raised.
+        """
         try:
-            rv = self.preprocess_request()
-            if rv is None:
-                rv = self.dispatch_request()
+            early = self.preprocess_request()
+            return self.dispatch_request() if early is None else early
         except Exception as e:
-            rv = self.handle_user_exception(e)
-        return self.finalize_request(rv)
+            return self.handle_user_exception(e)
 
     def preprocess_request(self) -> t.Any:
         """Call the URL value preprocessors, then the ``before_request``
@@ -286,24 +294,28 @@ class Router(ContextsAppFacet, RoutingApp):
         response still goes out.
         """
         response = self.make_response(rv)
-        try:
+        if not from_error_handler:
             return self.process_response(response)
-        except Exception:
-            if not from_error_handler:
-                raise
-            return response
+        with contextlib.suppress(Exception):
+            return self.process_response(response)
+        return response
+
+    def _call_error_handler(self, e: Exception) -> t.Any:
+        """The result of the handler registered for ``e`` in the current
+        request's blueprints, or :data:`_UNHANDLED` when there is none.
+        """
+        handler = self._find_error_handler(e, _chain(_current().request))
+        return _UNHANDLED if handler is None else self.ensure_sync(handler)(e)
 
     def handle_http_exception(self, e: HTTPException) -> t.Any:
         """Return the error handler's result for an HTTP error, or the error
         itself to be sent as the response. Redirects raised by routing (such as
         the one adding a trailing slash) are never handled.
         """
-        if e.code is None or isinstance(e, RoutingException):
+        if isinstance(e, RoutingException) or e.code is None:
             return e
-        handler = self._find_error_handler(e, _chain(_current().request))
-        if handler is None:
-            return e
-        return self.ensure_sync(handler)(e)
+        rv = self._call_error_handler(e)
+        return e if rv is _UNHANDLED else rv
 
     def handle_user_exception(self, e: Exception) -> t.Any:
         """Return the error handler's result for ``e``; re-raise ``e`` when no
@@ -311,10 +323,10 @@ class Router(ContextsAppFacet, RoutingApp):
         """
         if isinstance(e, HTTPException):
             return self.handle_http_exception(e)
-        handler = self._find_error_handler(e, _chain(_current().request))
-        if handler is None:
+        rv = self._call_error_handler(e)
+        if rv is _UNHANDLED:
             raise e
-        return self.ensure_sync(handler)(e)
+        return rv
 
     def handle_exception(self, e: Exception) -> Response:
         """Turn an unhandled exception into a 500 response, through the error
@@ -324,10 +336,9 @@ class Router(ContextsAppFacet, RoutingApp):
         if self.config["PROPAGATE_EXCEPTIONS"]:
             raise e
         server_error = InternalServerError(original_exception=e)
-        handler = self._find_error_handler(server_error, _chain(_current().request))
-        rv: t.Any = server_error
-        if handler is not None:
-            rv = self.ensure_sync(handler)(server_error)
+        rv = self._call_error_handler(server_error)
+        if rv is _UNHANDLED:
+            rv = server_error
         return self.finalize_request(rv, from_error_handler=True)
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
