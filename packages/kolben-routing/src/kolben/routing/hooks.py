@@ -20,13 +20,8 @@ from functools import lru_cache
 
 from ._registry import Stamp
 from ._registry import stamp_of
-from ._typing import AfterRequestCallable
-from ._typing import BeforeRequestCallable
 from ._typing import ErrorHandlerCallable
-from ._typing import TeardownCallable
-from ._typing import TemplateContextProcessorCallable
 from ._typing import URLDefaultCallable
-from ._typing import URLValuePreprocessorCallable
 from .scaffold import Scaffold
 
 # Answers keyed by exception class or endpoint prefix come from an open set; a
@@ -60,20 +55,20 @@ def split_blueprint_path(name: str) -> list[str]:
     return list(blueprint_chain(name))
 
 
+#: The registries whose functions are looked up per blueprint chain.
+_CHAIN_REGISTRIES = (
+    "url_value_preprocessors",
+    "before_request_funcs",
+    "after_request_funcs",
+    "teardown_request_funcs",
+    "template_context_processors",
+)
+
+
 class _QueryCache:
     """The cached answers of one app, valid while its stamp is unchanged."""
 
-    __slots__ = (
-        "stamp",
-        "seen",
-        "url_values",
-        "before",
-        "after",
-        "teardown",
-        "context",
-        "url_defaults",
-        "errors",
-    )
+    __slots__ = ("stamp", "seen", "chains", "url_defaults", "errors")
 
     def __init__(self, stamp: Stamp) -> None:
         self.stamp = stamp
@@ -81,11 +76,10 @@ class _QueryCache:
 
     def reset(self) -> None:
         self.seen = self.stamp.value
-        self.url_values: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
-        self.before: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
-        self.after: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
-        self.teardown: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
-        self.context: dict[tuple[str, ...], tuple[t.Any, ...]] = {}
+        #: Per registry name: blueprint chain -> functions in call order.
+        self.chains: dict[str, dict[tuple[str, ...], tuple[t.Any, ...]]] = {
+            name: {} for name in _CHAIN_REGISTRIES
+        }
         self.url_defaults: dict[str, tuple[t.Any, ...]] = {}
         self.errors: dict[tuple[type, tuple[str, ...]], t.Any] = {}
 
@@ -118,6 +112,38 @@ def _app_last(
     return tuple(funcs)
 
 
+_Order = cabc.Callable[
+    [cabc.Mapping[str | None, list[t.Any]], tuple[str, ...]], tuple[t.Any, ...]
+]
+
+
+def _chain_query(
+    registry: str, order: _Order, doc: str
+) -> cabc.Callable[[HookQueries, cabc.Sequence[str]], tuple[t.Any, ...]]:
+    """Build a query method answering "which functions of ``registry`` apply to
+    this blueprint chain, in call order?", cached until registration changes.
+
+    One definition serves every registry; the generated methods stay a single
+    call each, since the pipeline asks them on every request.
+    """
+
+    def query(self: HookQueries, blueprints: cabc.Sequence[str]) -> tuple[t.Any, ...]:
+        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.chains[registry]
+        try:
+            return table[chain]
+        except KeyError:
+            funcs = table[chain] = order(getattr(self, registry), chain)
+            return funcs
+
+    query.__name__ = f"{registry}_for"
+    query.__doc__ = doc
+    return query
+
+
 class HookQueries(Scaffold):
     """Cached answers to "which functions apply to this request?".
 
@@ -132,92 +158,37 @@ class HookQueries(Scaffold):
         """The cached answers; validated against the registries' stamp on use."""
         return _QueryCache(stamp_of(self))
 
-    def url_value_preprocessors_for(
-        self, blueprints: cabc.Sequence[str]
-    ) -> tuple[URLValuePreprocessorCallable, ...]:
-        """The URL value preprocessors to call with ``(endpoint, view_args)``:
-        the app's, then outermost to innermost blueprint, each in registration
-        order.
-        """
-        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        cache = self._query_cache
-        if cache.seen != cache.stamp.value:
-            cache.reset()
-        table = cache.url_values
-        try:
-            return table[chain]
-        except KeyError:
-            funcs = table[chain] = _app_first(self.url_value_preprocessors, chain)
-            return funcs
-
-    def before_request_funcs_for(
-        self, blueprints: cabc.Sequence[str]
-    ) -> tuple[BeforeRequestCallable, ...]:
+    url_value_preprocessors_for = _chain_query(
+        "url_value_preprocessors",
+        _app_first,
+        """The URL value preprocessors: the app's, then outermost to innermost
+        blueprint, each in registration order.""",
+    )
+    before_request_funcs_for = _chain_query(
+        "before_request_funcs",
+        _app_first,
         """The ``before_request`` functions: the app's, then outermost to
         innermost blueprint, each in registration order. The first one returning
-        a value other than ``None`` ends the chain.
-        """
-        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        cache = self._query_cache
-        if cache.seen != cache.stamp.value:
-            cache.reset()
-        table = cache.before
-        try:
-            return table[chain]
-        except KeyError:
-            funcs = table[chain] = _app_first(self.before_request_funcs, chain)
-            return funcs
-
-    def after_request_funcs_for(
-        self, blueprints: cabc.Sequence[str]
-    ) -> tuple[AfterRequestCallable, ...]:
+        a value other than ``None`` ends the chain.""",
+    )
+    after_request_funcs_for = _chain_query(
+        "after_request_funcs",
+        _app_last,
         """The ``after_request`` functions: innermost blueprint first, the app
-        last, each last registered first.
-        """
-        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        cache = self._query_cache
-        if cache.seen != cache.stamp.value:
-            cache.reset()
-        table = cache.after
-        try:
-            return table[chain]
-        except KeyError:
-            funcs = table[chain] = _app_last(self.after_request_funcs, chain)
-            return funcs
-
-    def teardown_request_funcs_for(
-        self, blueprints: cabc.Sequence[str]
-    ) -> tuple[TeardownCallable, ...]:
+        last, each last registered first.""",
+    )
+    teardown_request_funcs_for = _chain_query(
+        "teardown_request_funcs",
+        _app_last,
         """The ``teardown_request`` functions, in the order of
-        :meth:`after_request_funcs_for`.
-        """
-        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        cache = self._query_cache
-        if cache.seen != cache.stamp.value:
-            cache.reset()
-        table = cache.teardown
-        try:
-            return table[chain]
-        except KeyError:
-            funcs = table[chain] = _app_last(self.teardown_request_funcs, chain)
-            return funcs
-
-    def template_context_processors_for(
-        self, blueprints: cabc.Sequence[str]
-    ) -> tuple[TemplateContextProcessorCallable, ...]:
+        :meth:`after_request_funcs_for`.""",
+    )
+    template_context_processors_for = _chain_query(
+        "template_context_processors",
+        _app_first,
         """The template context processors: the app's, then outermost to
-        innermost blueprint, so the innermost blueprint's values win.
-        """
-        chain = blueprints if type(blueprints) is tuple else tuple(blueprints)
-        cache = self._query_cache
-        if cache.seen != cache.stamp.value:
-            cache.reset()
-        table = cache.context
-        try:
-            return table[chain]
-        except KeyError:
-            funcs = table[chain] = _app_first(self.template_context_processors, chain)
-            return funcs
+        innermost blueprint, so the innermost blueprint's values win.""",
+    )
 
     def url_default_functions_for(
         self, endpoint: str
