@@ -307,8 +307,6 @@ class RequestPipeline:
         if not ctx.session_is_open and type(interface) is SecureCookieSessionInterface:
             # The request never used its cookie session. It only needs saving
             # when the client sent a session cookie that may need refreshing.
-            if "HTTP_COOKIE" not in ctx.request.environ:
-                return
             if not interface.should_open_to_refresh(app, ctx.request):
                 return
         # Any other interface gets its session opened and saved on every

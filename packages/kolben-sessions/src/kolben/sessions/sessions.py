@@ -343,6 +343,10 @@ class SessionInterface:
         :param app: the application.
         :param request: the request being answered.
         """
+        # Checked before request.cookies, which would parse (and fail on) a
+        # missing header: most requests that never touch the session have none.
+        if "Cookie" not in request.headers:
+            return False
         return bool(app.config.get("SESSION_REFRESH_EACH_REQUEST", True)) and bool(
             request.cookies.get(self.get_cookie_name(app))
         )
