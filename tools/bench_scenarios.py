@@ -89,21 +89,29 @@ def flask_scenarios() -> dict[str, Scenario]:
     from flask import session
     from flask import url_for
 
+    def new_app(**options: t.Any) -> Flask:
+        # Every app has a secret key, as any real app using sessions, flash
+        # or CSRF protection does: the cost of the session machinery on
+        # requests that never touch the session is part of what is measured.
+        app = Flask("bench", **options)
+        app.secret_key = "bench secret"
+        return app
+
     def app_with(view: t.Callable[..., t.Any], rule: str = "/") -> Flask:
-        app = Flask("bench")
+        app = new_app()
         app.add_url_rule(rule, "view", view, methods=["GET", "POST"])
         return app
 
     hello = app_with(lambda: "Hello, World!")
 
-    routed = Flask("bench")
+    routed = new_app()
     for i in range(1000):
         routed.add_url_rule(f"/r{i}/<int:x>", f"r{i}", lambda x: str(x))
 
     def build_urls() -> str:
         return " ".join(url_for("user", name=f"u{i}", page=i) for i in range(10))
 
-    urls = Flask("bench")
+    urls = new_app()
     urls.add_url_rule("/", "view", build_urls)
     urls.add_url_rule("/user/<name>", "user", lambda name: name)
 
@@ -113,7 +121,7 @@ def flask_scenarios() -> dict[str, Scenario]:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     with open(os.path.join(folder, "items.html"), "w") as f:
         f.write(TEMPLATE)
-    templated = Flask("bench", template_folder=folder)
+    templated = new_app(template_folder=folder)
     templated.add_url_rule(
         "/", "view", lambda: render_template("items.html", items=ITEMS)
     )
@@ -123,7 +131,6 @@ def flask_scenarios() -> dict[str, Scenario]:
         return str(session["visits"])
 
     sessioned = app_with(count_visit)
-    sessioned.secret_key = "bench secret"
     cookie = sessioned.test_client().get("/").headers["Set-Cookie"].split(";")[0]
 
     form = app_with(lambda: str(len(request.form.to_dict())))
@@ -150,7 +157,7 @@ def flask_scenarios() -> dict[str, Scenario]:
 
     child.add_url_rule("/leaf", "leaf", lambda: "leaf")
     parent.register_blueprint(child)
-    hooked = Flask("bench")
+    hooked = new_app()
     hooked.register_blueprint(parent)
 
     return {
