@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import typing as t
 import warnings
 
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Response as ResponseBase
 
 import flask
 
@@ -78,3 +85,136 @@ def test_response_defaults(app: flask.Flask) -> None:
 def test_relative_redirects_stay_relative(req_ctx: flask.ctx.RequestContext) -> None:
     response = flask.redirect("/next")
     assert response.headers["Location"] == "/next"
+
+
+# -- the buffered fast path of Response.get_wsgi_response --------------------
+
+_statuses = st.sampled_from([200, 201, 204, 301, 302, 304, 404, 500, 101, 418])
+_header_names = st.sampled_from(
+    ["X-Thing", "Location", "Content-Location", "Content-Length", "Vary", "ETag"]
+)
+_header_values = st.sampled_from(["/a", "/ä/b", "x", "5", "http://h/ü", "0"])
+_bodies = st.one_of(
+    st.text(max_size=20),
+    st.binary(max_size=20),
+    st.lists(st.one_of(st.binary(max_size=5), st.text(max_size=5)), max_size=3),
+)
+
+
+def _werkzeug_output(
+    response: flask.Response, environ: dict[str, t.Any]
+) -> tuple[list[bytes], str, list[tuple[str, str]]]:
+    app_iter, status, headers = ResponseBase.get_wsgi_response(response, environ)
+    return list(app_iter), status, headers
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=_bodies,
+    status=_statuses,
+    headers=st.lists(st.tuples(_header_names, _header_values), max_size=3),
+    method=st.sampled_from(["GET", "HEAD", "POST"]),
+    drop_length=st.booleans(),
+)
+def test_wsgi_response_is_werkzeugs(
+    body: t.Any,
+    status: int,
+    headers: list[tuple[str, str]],
+    method: str,
+    drop_length: bool,
+) -> None:
+    """Whatever the response, the server gets exactly what werkzeug's own
+    ``get_wsgi_response`` gives: same body, status and header list.
+    """
+    environ = EnvironBuilder(method=method).get_environ()
+
+    def make() -> flask.Response:
+        response = flask.Response(status=status, headers=headers)
+        if isinstance(body, list):
+            response.response = list(body)
+        else:
+            response.set_data(body)
+        if drop_length:
+            del response.headers["Content-Length"]
+        return response
+
+    app_iter, status_line, header_list = make().get_wsgi_response(environ)
+    assert (list(app_iter), status_line, header_list) == _werkzeug_output(
+        make(), environ
+    )
+
+
+def test_wsgi_response_body_close_closes_the_response() -> None:
+    """Closing what the server got runs the response's close callbacks."""
+    closed: list[bool] = []
+    response = flask.Response("hello")
+    response.call_on_close(lambda: closed.append(True))
+    app_iter, _, _ = response.get_wsgi_response(EnvironBuilder().get_environ())
+    assert list(app_iter) == [b"hello"]
+    app_iter.close()  # type: ignore[attr-defined]
+    assert closed == [True]
+
+
+def test_wsgi_response_honours_overridden_steps() -> None:
+    """A subclass customising werkzeug's steps is used, not bypassed."""
+
+    class Tagged(flask.Response):
+        def get_wsgi_headers(self, environ: t.Any) -> Headers:
+            headers = super().get_wsgi_headers(environ)
+            headers["X-Tagged"] = "yes"
+            return headers
+
+    _, _, header_list = Tagged("hi").get_wsgi_response(EnvironBuilder().get_environ())
+    assert ("X-Tagged", "yes") in header_list
+
+
+def test_default_content_type_follows_the_response_class(app: flask.Flask) -> None:
+    """A view's text gets the response class's default mimetype; a class that
+    builds its own content type is left to do so.
+    """
+
+    class Plain(flask.Response):
+        default_mimetype = "text/plain"
+
+    class Custom(flask.Response):
+        def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.headers["Content-Type"] = "application/x-custom"
+
+    with app.test_request_context():
+        app.response_class = Plain
+        assert app.make_response("x").content_type == "text/plain; charset=utf-8"
+        assert app.make_response(("x", {"Content-Type": "a/b"})).content_type == "a/b"
+        app.response_class = Custom
+        assert app.make_response("x").content_type == "application/x-custom"
+
+
+def test_http_exception_becomes_the_response_werkzeug_renders(
+    app: flask.Flask,
+) -> None:
+    """An unhandled HTTP error is answered with werkzeug's page for it, as a
+    response of the app's class, its headers intact.
+    """
+    with app.test_request_context():
+        response = app.make_response(MethodNotAllowed(["GET", "POST"]))
+        expected = MethodNotAllowed(["GET", "POST"]).get_response()
+    assert type(response) is app.response_class
+    assert response.status_code == 405
+    assert response.get_data() == expected.get_data()
+    assert response.headers["Allow"] == "GET, POST"
+    assert response.content_type == expected.content_type
+
+
+def test_default_content_type_follows_a_changed_default_mimetype(
+    app: flask.Flask,
+) -> None:
+    """Changing the class's ``default_mimetype`` later takes effect."""
+
+    class Changing(flask.Response):
+        pass
+
+    app.response_class = Changing
+    with app.test_request_context():
+        assert app.make_response("x").mimetype == "text/html"
+        Changing.default_mimetype = "text/plain"
+        assert app.make_response("x").mimetype == "text/plain"

@@ -38,6 +38,7 @@ from kolben.sessions import SecureCookieSessionInterface
 
 from .signals import request_finished
 from .signals import request_started
+from .wrappers import default_content_type
 
 if t.TYPE_CHECKING:  # pragma: no cover
     import logging
@@ -60,6 +61,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
 
 _UNSET: t.Any = object()
+_HTTP_CALL = HTTPException.__call__
 
 
 def _bad_tuple(rv: tuple[t.Any, ...]) -> str:
@@ -372,12 +374,22 @@ class RequestPipeline:
         response_class = self.response_class
         if not isinstance(rv, response_class):
             if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
+                content_type = None if headers else default_content_type(response_class)
                 # Status and headers go to the constructor, which applies
                 # them before a body-dependent default (content type) is set.
-                rv = response_class(rv, status=status, headers=headers)
+                if content_type is None:
+                    rv = response_class(rv, status=status, headers=headers)
+                else:
+                    # Known in advance, it spares the class working it out.
+                    rv = response_class(rv, status=status, content_type=content_type)
                 status = headers = None
             elif isinstance(rv, (dict, list)):
                 rv = t.cast("Response", self.json.response(rv))
+            elif isinstance(rv, HTTPException) and type(rv).__call__ is _HTTP_CALL:
+                # What calling the exception as a WSGI app would produce,
+                # without running a nested WSGI request to get it.
+                environ = _cv_request.get().request.environ
+                rv = response_class.force_type(rv.get_response(environ), environ)
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
                     rv = response_class.force_type(

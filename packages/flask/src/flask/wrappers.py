@@ -7,10 +7,13 @@ application's JSON provider for ``get_json()`` and ``Response.json``.
 
 from __future__ import annotations
 
+import collections.abc as cabc
 import typing as t
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest as BadRequest
 from werkzeug.exceptions import HTTPException as HTTPException
+from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
 
@@ -21,6 +24,7 @@ from kolben.routing import split_blueprint_path
 from . import json as json
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import Rule
 
 
@@ -144,7 +148,10 @@ class Request(RequestBase):
         Together with :attr:`view_args` it rebuilds the URL.
         """
         rule = self.url_rule
-        return None if rule is None else t.cast(str, rule.endpoint)
+        if rule is None:
+            return None
+        endpoint: str = rule.endpoint
+        return endpoint
 
     @property
     def blueprint(self) -> str | None:
@@ -219,3 +226,98 @@ class Response(ResponseBase):
         """,
         settable=False,
     )
+
+    def get_wsgi_response(
+        self, environ: WSGIEnvironment
+    ) -> tuple[cabc.Iterable[bytes], str, list[tuple[str, str]]]:
+        """Return the ``(app_iter, status, headers)`` the WSGI server gets.
+
+        The result is werkzeug's. The common case, a buffered body of bytes
+        whose headers need no adjusting, skips werkzeug's copy and re-check
+        of every header; anything else (``HEAD``, 1xx, 204 and 304 statuses,
+        ``Location`` headers, streamed bodies, a subclass overriding
+        ``get_wsgi_headers`` or ``get_app_iter``) takes werkzeug's path.
+        """
+        body = _buffered_body(self, environ)
+        if body is None:
+            return super().get_wsgi_response(environ)
+        return body, self.status, list(self.headers)
+
+
+_BASE_GET_WSGI_HEADERS = ResponseBase.get_wsgi_headers
+_BASE_GET_APP_ITER = ResponseBase.get_app_iter
+#: Headers werkzeug rewrites on the way out; their presence means the slow path.
+_REWRITTEN = frozenset(("location", "content-location"))
+
+
+class _BufferedBody(list[bytes]):
+    """A response body ready for the WSGI server: a list of bytes whose
+    ``close()`` closes the response, as PEP 3333 requires of servers.
+    """
+
+    __slots__ = ("close",)
+
+    close: cabc.Callable[[], None]
+
+
+def _buffered_body(
+    response: Response, environ: WSGIEnvironment
+) -> _BufferedBody | None:
+    """The body of ``response`` for a server when werkzeug's
+    ``get_wsgi_headers`` would return the headers unchanged and
+    ``get_app_iter`` would iterate the body as is; ``None`` otherwise.
+    """
+    cls = type(response)
+    chunks = response.response
+    status = response.status_code
+    if (
+        type(chunks) is not list
+        or status < 200
+        or status == 204
+        or status == 304
+        or response.direct_passthrough
+        or environ["REQUEST_METHOD"] == "HEAD"
+        or cls.get_wsgi_headers is not _BASE_GET_WSGI_HEADERS
+        or cls.get_app_iter is not _BASE_GET_APP_ITER
+        or type(response.headers) is not Headers
+    ):
+        return None
+    has_length = False
+    for key, _ in response.headers:
+        name = key.lower()
+        if name in _REWRITTEN:
+            return None
+        if name == "content-length":
+            has_length = True
+    if not has_length and response.automatically_set_content_length:
+        return None
+    for chunk in chunks:
+        if type(chunk) is not bytes:
+            return None
+    body = _BufferedBody(chunks)
+    body.close = response.close
+    return body
+
+
+# Per class: the default mimetype seen, and the content type it gives.
+_content_types: dict[type[ResponseBase], tuple[object, str | None]] = {}
+
+
+def default_content_type(response_class: type[ResponseBase]) -> str | None:
+    """The ``Content-Type`` werkzeug gives a new ``response_class`` instance
+    created without headers, mimetype or content type, computed once per
+    class; ``None`` when the class may compute it differently (it overrides
+    ``__init__`` or makes ``default_mimetype`` a property), so callers must
+    let the class decide.
+    """
+    mimetype = response_class.default_mimetype
+    known = _content_types.get(response_class)
+    if known is not None and known[0] is mimetype:
+        return known[1]
+    content_type = None
+    if response_class.__init__ is ResponseBase.__init__ and isinstance(mimetype, str):
+        content_type = get_content_type(mimetype, "utf-8")
+    if len(_content_types) >= 64:  # classes made on the fly must not pile up
+        _content_types.clear()
+    _content_types[response_class] = (mimetype, content_type)
+    return content_type

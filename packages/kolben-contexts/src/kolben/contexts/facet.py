@@ -84,18 +84,20 @@ class ContextsAppFacet:
             with app.app_context():
                 init_db()
         """
-        return self.app_context_class(t.cast("ContextApp", self))
+        return self.app_context_class(self)  # type: ignore[arg-type]
 
     def request_context(self, environ: WSGIEnvironment) -> RequestContext:
         """Return a new :class:`~kolben.contexts.RequestContext` for ``environ``."""
-        return self.request_context_class(t.cast("ContextApp", self), environ)
+        return self.request_context_class(self, environ)  # type: ignore[arg-type]
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         """Run the teardown callbacks, last registered first, then send
         ``appcontext_tearing_down``. Called when an app context is popped.
         """
-        app = t.cast("ContextApp", self)
-        for func in reversed(self.teardown_appcontext_funcs):
-            app.ensure_sync(func)(exc)
+        app: ContextApp = self  # type: ignore[assignment]
+        funcs = self.__dict__.get("_teardown_appcontext")
+        if funcs:
+            for func in reversed(funcs):
+                app.ensure_sync(func)(exc)
         if appcontext_tearing_down.receivers:
             appcontext_tearing_down.send(self, _async_wrapper=app.ensure_sync, exc=exc)
