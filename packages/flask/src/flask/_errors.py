@@ -20,8 +20,8 @@ from werkzeug.exceptions import InternalServerError
 from werkzeug.routing import RoutingException
 
 from kolben.contexts import _cv_request
-from kolben.routing import blueprint_chain
 
+from ._pipeline import request_chain
 from .signals import got_request_exception
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +41,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 def _request_chain() -> tuple[str, ...]:
     req: Request = _cv_request.get().request  # type: ignore[assignment]
-    return blueprint_chain(req.blueprint)
+    return request_chain(req)
 
 
 class ErrorHandling:

@@ -22,6 +22,7 @@ something is connected to them.
 from __future__ import annotations
 
 import collections.abc as cabc
+import functools
 import sys
 import typing as t
 
@@ -62,6 +63,19 @@ PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
 
 _UNSET: t.Any = object()
 _HTTP_CALL = HTTPException.__call__
+
+
+@functools.lru_cache(maxsize=1024)
+def _endpoint_chain(endpoint: str) -> tuple[str, ...]:
+    return blueprint_chain(endpoint.rpartition(".")[0])
+
+
+def request_chain(request: Request) -> tuple[str, ...]:
+    """The blueprint chain of ``request``'s endpoint, innermost first: the
+    key for the app's hook lookups. Computed once per endpoint.
+    """
+    rule = request.url_rule
+    return () if rule is None else _endpoint_chain(rule.endpoint)
 
 
 def _bad_tuple(rv: tuple[t.Any, ...]) -> str:
@@ -184,7 +198,8 @@ class RequestPipeline:
         self._got_first_request = True
         outcome: ResponseReturnValue | HTTPException | None
         try:
-            self._notify(request_started)
+            if request_started.receivers:
+                self._notify(request_started)
             # A value from a before_request function stands in for the view's.
             outcome = self.preprocess_request()
             if outcome is None:
@@ -201,7 +216,7 @@ class RequestPipeline:
         called.
         """
         req: Request = _cv_request.get().request  # type: ignore[assignment]
-        chain = blueprint_chain(req.blueprint)
+        chain = request_chain(req)
         preprocessors = self.url_value_preprocessors_for(chain)
         if preprocessors:
             endpoint, view_args = req.endpoint, req.view_args
@@ -276,7 +291,8 @@ class RequestPipeline:
         response = self.make_response(rv)
         try:
             response = self.process_response(response)
-            self._notify(request_finished, response=response)
+            if request_finished.receivers:
+                self._notify(request_finished, response=response)
         except Exception:
             # While an unhandled error is being answered, a failing hook must
             # not take the error response down with it: log and send it.
@@ -298,7 +314,7 @@ class RequestPipeline:
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
         req: Request = ctx.request  # type: ignore[assignment]
-        for func in self.after_request_funcs_for(blueprint_chain(req.blueprint)):
+        for func in self.after_request_funcs_for(request_chain(req)):
             response = self.ensure_sync(func)(response)
         self._save_session(ctx, response)
         return response
@@ -328,9 +344,10 @@ class RequestPipeline:
         if exc is _UNSET:
             exc = sys.exc_info()[1]
         req: Request = _cv_request.get().request  # type: ignore[assignment]
-        for func in self.teardown_request_funcs_for(blueprint_chain(req.blueprint)):
+        for func in self.teardown_request_funcs_for(request_chain(req)):
             self.ensure_sync(func)(exc)
-        self._notify(request_tearing_down, exc=exc)
+        if request_tearing_down.receivers:
+            self._notify(request_tearing_down, exc=exc)
 
     def make_response(self, rv: ResponseReturnValue | HTTPException) -> Response:
         """Turn a view's return value into an instance of
