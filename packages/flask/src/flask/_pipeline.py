@@ -390,7 +390,11 @@ class RequestPipeline:
 
         response_class = self.response_class
         if not isinstance(rv, response_class):
-            if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
+            if isinstance(rv, (dict, list)):
+                rv = self.json.response(rv)  # type: ignore[assignment]
+            elif isinstance(rv, (str, bytes, bytearray)) or isinstance(
+                rv, cabc.Iterator
+            ):
                 content_type = None if headers else default_content_type(response_class)
                 # Status and headers go to the constructor, which applies
                 # them before a body-dependent default (content type) is set.
@@ -400,8 +404,6 @@ class RequestPipeline:
                     # Known in advance, it spares the class working it out.
                     rv = response_class(rv, status=status, content_type=content_type)
                 status = headers = None
-            elif isinstance(rv, (dict, list)):
-                rv = t.cast("Response", self.json.response(rv))
             elif isinstance(rv, HTTPException) and type(rv).__call__ is _HTTP_CALL:
                 # What calling the exception as a WSGI app would produce,
                 # without running a nested WSGI request to get it.

@@ -33,13 +33,13 @@ _NO_APP: t.Any = object()
 
 def _config_value(key: str) -> t.Any:
     """The active app's setting ``key``; a sentinel when there is no app."""
-    ctx = _cv_app.get(None)
-    return _NO_APP if ctx is None else t.cast(t.Any, ctx.app).config[key]
+    ctx: t.Any = _cv_app.get(None)
+    return _NO_APP if ctx is None else ctx.app.config[key]
 
 
 def _in_debug_app() -> bool:
-    ctx = _cv_app.get(None)
-    return ctx is not None and bool(t.cast(t.Any, ctx.app).debug)
+    ctx: t.Any = _cv_app.get(None)
+    return ctx is not None and bool(ctx.app.debug)
 
 
 class _AppSetting:

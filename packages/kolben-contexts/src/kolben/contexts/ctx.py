@@ -96,8 +96,9 @@ class _Context:
     _var: t.ClassVar[ContextVar[t.Any]]
     _kind: t.ClassVar[str]
 
-    def __init__(self) -> None:
-        self._tokens: list[Token[t.Any]] = []
+    # Subclasses set it first thing in __init__ (a plain assignment is
+    # cheaper than a super() call on every request).
+    _tokens: list[Token[t.Any]]
 
     def _set(self) -> None:
         self._tokens.append(self._var.set(self))
@@ -149,7 +150,7 @@ class AppContext(_Context):
     _kind = "application"
 
     def __init__(self, app: ContextApp) -> None:
-        super().__init__()
+        self._tokens = []
         #: The application this context belongs to.
         self.app = app
         #: A URL adapter for building URLs without a request, or ``None``.
@@ -207,7 +208,7 @@ class RequestContext(_Context):
         request: Request | None = None,
         session: t.Any | None = None,
     ) -> None:
-        super().__init__()
+        self._tokens = []
         #: The application handling the request.
         self.app = app
         if request is None:
