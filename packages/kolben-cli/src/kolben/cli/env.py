@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import typing as t
 
-import click
-
 #: The default files, lowest precedence first.
 DOTENV_FILES = (".flaskenv", ".env")
 
@@ -66,6 +64,10 @@ def load_dotenv(
     dotenv = _dotenv()
     if dotenv is None:
         if path or any(map(os.path.isfile, DOTENV_FILES)):
+            # Imported here: helpers of this module are read at app import time,
+            # which should not load the command line's toolkit.
+            import click
+
             click.secho(_TIP, err=True, fg="yellow")
         return False
 

@@ -1,7 +1,9 @@
 """The command-line part of an application class and of a blueprint class.
 
 Neither facet has an ``__init__``: the command groups and the list of shell
-context processors are created on first use.
+context processors are created on first use. Nor does importing them load
+click: an application class mixes these in when it is imported, and click is
+only needed once its commands are.
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from functools import cached_property
 
 from kolben.contexts import g
 
-from .scriptinfo import AppGroup
-from .scriptinfo import ScriptInfo
-
 if t.TYPE_CHECKING:
     from .protocols import CliApp
     from .protocols import CliBlueprint
     from .protocols import CliOwner
+    from .scriptinfo import AppGroup
+    from .scriptinfo import ScriptInfo
 
 ShellContextProcessor = t.TypeVar(
     "ShellContextProcessor", bound=cabc.Callable[[], dict[str, t.Any]]
@@ -38,6 +39,25 @@ class _DefaultCliGroup:
 DEFAULT_CLI_GROUP: t.Final = _DefaultCliGroup()
 
 
+class _ScriptInfoClass:
+    """The default :attr:`CliAppFacet.script_info_class`:
+    :class:`~kolben.cli.ScriptInfo`, imported when first read.
+
+    A subclass or an instance may still assign its own class.
+    """
+
+    def __get__(self, obj: object, owner: type | None = None) -> type[ScriptInfo]:
+        from .scriptinfo import ScriptInfo
+
+        return ScriptInfo
+
+
+def _new_group(name: str) -> AppGroup:
+    from .scriptinfo import AppGroup
+
+    return AppGroup(name)
+
+
 class CliAppFacet:
     """Mixin giving an application its command line: ``app.cli`` and the shell
     context.
@@ -47,9 +67,13 @@ class CliAppFacet:
     first use.
     """
 
-    #: The :class:`~kolben.cli.ScriptInfo` class a test CLI runner creates for
-    #: this app: ``app.script_info_class(create_app=lambda: app)``.
-    script_info_class: t.ClassVar[type[ScriptInfo]] = ScriptInfo
+    # At run time a descriptor, so that click is imported only when it is read.
+    if t.TYPE_CHECKING:
+        #: The :class:`~kolben.cli.ScriptInfo` class a test CLI runner creates
+        #: for this app: ``app.script_info_class(create_app=lambda: app)``.
+        script_info_class: t.ClassVar[type[ScriptInfo]]
+    else:
+        script_info_class = _ScriptInfoClass()
 
     @cached_property
     def cli(self) -> AppGroup:
@@ -60,7 +84,7 @@ class CliAppFacet:
             def init_db():
                 ...
         """
-        return AppGroup(t.cast("CliOwner", self).name)
+        return _new_group(t.cast("CliOwner", self).name)
 
     @cached_property
     def shell_context_processors(self) -> list[cabc.Callable[[], dict[str, t.Any]]]:
@@ -111,7 +135,7 @@ class CliBlueprintFacet:
     @cached_property
     def cli(self) -> AppGroup:
         """The blueprint's commands, added to the app's when it is registered."""
-        return AppGroup(t.cast("CliBlueprint", self).name)
+        return _new_group(t.cast("CliBlueprint", self).name)
 
     def _merge_blueprint_cli(
         self, app: CliApp, options: cabc.Mapping[str, t.Any]

@@ -13,12 +13,12 @@ import click
 
 from kolben.contexts import _cv_app
 
-from .discovery import _kind
 from .discovery import locate_app
 from .discovery import NoAppException
 from .discovery import prepare_import
 from .env import get_debug_flag
 from .env import get_load_dotenv
+from .registry import _kind
 
 _F = t.TypeVar("_F", bound=cabc.Callable[..., t.Any])
 
