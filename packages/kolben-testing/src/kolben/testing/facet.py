@@ -1,15 +1,18 @@
-"""The testing part of an application class."""
+"""The testing part of an application class.
+
+Importing it loads neither werkzeug's test tools nor click's runner: an
+application class mixes it in when it is imported, and they are only needed
+once a test uses the app.
+"""
 
 from __future__ import annotations
 
 import typing as t
 
-from .client import FlaskClient
-from .environ import EnvironBuilder
-from .runner import FlaskCliRunner
-
 if t.TYPE_CHECKING:
+    from .client import FlaskClient
     from .protocols import FacetOwner
+    from .runner import FlaskCliRunner
 
 
 class TestingAppFacet:
@@ -54,7 +57,11 @@ class TestingAppFacet:
             arguments.
         """
         owner = t.cast("FacetOwner", self)
-        client_class = self.test_client_class or FlaskClient
+        client_class = self.test_client_class
+        if client_class is None:
+            from .client import FlaskClient
+
+            client_class = FlaskClient
         return client_class(
             owner, owner.response_class, use_cookies=use_cookies, **kwargs
         )
@@ -65,7 +72,11 @@ class TestingAppFacet:
         :param kwargs: passed on to the runner class
             (:attr:`test_cli_runner_class`) and to :class:`click.testing.CliRunner`.
         """
-        runner_class = self.test_cli_runner_class or FlaskCliRunner
+        runner_class = self.test_cli_runner_class
+        if runner_class is None:
+            from .runner import FlaskCliRunner
+
+            runner_class = FlaskCliRunner
         return runner_class(self, **kwargs)
 
     def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
@@ -79,6 +90,8 @@ class TestingAppFacet:
 
         The context is not pushed; use it in a ``with`` block or call ``push()``.
         """
+        from .environ import EnvironBuilder
+
         builder = EnvironBuilder(self, *args, **kwargs)
         try:
             environ = builder.get_environ()
