@@ -12,6 +12,8 @@ SCRIPT = """
 import json, sys
 before = set(sys.modules)
 import kolben.templating
+# Every name, including those imported on first access.
+[getattr(kolben.templating, name) for name in dir(kolben.templating)]
 print(json.dumps(sorted(set(sys.modules) - before)))
 """
 

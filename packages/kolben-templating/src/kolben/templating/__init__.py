@@ -4,13 +4,17 @@ rendering and signals.
 ``kolben.templating`` is the template machinery behind Flask's
 ``render_template`` family, usable by any application class that mixes in its
 facets, and, through :class:`Templates`, by any WSGI program.
+
+Importing the package loads what an application class needs when it is defined
+and when it renders; :class:`Templates`, the protocols and the debugging helper
+are imported on first access.
 """
 
 from __future__ import annotations
 
-from .debug import (
-    explain_template_loading_attempts as explain_template_loading_attempts,
-)
+import importlib
+import typing as t
+
 from .environment import default_autoescape as default_autoescape
 from .environment import Environment as Environment
 from .facets import default_context_processor as default_context_processor
@@ -18,11 +22,6 @@ from .facets import TemplatingAppFacet as TemplatingAppFacet
 from .facets import TemplatingBlueprintFacet as TemplatingBlueprintFacet
 from .facets import TemplatingScaffoldFacet as TemplatingScaffoldFacet
 from .loaders import DispatchingJinjaLoader as DispatchingJinjaLoader
-from .protocols import SetupState as SetupState
-from .protocols import TemplateSource as TemplateSource
-from .protocols import TemplatingApp as TemplatingApp
-from .protocols import TemplatingBlueprint as TemplatingBlueprint
-from .protocols import TemplatingScaffold as TemplatingScaffold
 from .rendering import get_template_attribute as get_template_attribute
 from .rendering import render_template as render_template
 from .rendering import render_template_string as render_template_string
@@ -30,4 +29,40 @@ from .rendering import stream_template as stream_template
 from .rendering import stream_template_string as stream_template_string
 from .signals import before_render_template as before_render_template
 from .signals import template_rendered as template_rendered
-from .templates import Templates as Templates
+
+if t.TYPE_CHECKING:
+    from .debug import (
+        explain_template_loading_attempts as explain_template_loading_attempts,
+    )
+    from .protocols import SetupState as SetupState
+    from .protocols import TemplateSource as TemplateSource
+    from .protocols import TemplatingApp as TemplatingApp
+    from .protocols import TemplatingBlueprint as TemplatingBlueprint
+    from .protocols import TemplatingScaffold as TemplatingScaffold
+    from .templates import Templates as Templates
+
+#: The module of each name imported on first access: what an application class
+#: does not need when it is defined.
+_LAZY = {
+    "explain_template_loading_attempts": "debug",
+    "SetupState": "protocols",
+    "TemplateSource": "protocols",
+    "TemplatingApp": "protocols",
+    "TemplatingBlueprint": "protocols",
+    "TemplatingScaffold": "protocols",
+    "Templates": "templates",
+}
+
+
+def __getattr__(name: str) -> t.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    # Later lookups find it directly, like an eagerly imported name.
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

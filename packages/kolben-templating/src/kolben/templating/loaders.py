@@ -9,8 +9,6 @@ import typing as t
 from jinja2 import BaseLoader
 from jinja2 import TemplateNotFound
 
-from .debug import explain_template_loading_attempts
-
 if t.TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -58,6 +56,10 @@ class DispatchingJinjaLoader(BaseLoader):
         raise TemplateNotFound(template)
 
     def _get_source_explained(self, environment: Environment, template: str) -> Source:
+        # Only an app with EXPLAIN_TEMPLATE_LOADING gets here: the helper is
+        # imported on demand, not with the loader.
+        from .debug import explain_template_loading_attempts
+
         attempts: list[LoadAttempt] = []
         found: Source | None = None
         for owner, loader in self._iter_loaders():
