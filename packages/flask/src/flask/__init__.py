@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import typing as t
 
-from . import cli as cli
-from . import debughelpers as debughelpers
 from . import json as json
 from . import sansio as sansio
 from . import sessions as sessions
-from . import testing as testing
 from . import typing as typing
-from . import views as views
 from .app import Flask as Flask
 from .blueprints import Blueprint as Blueprint
 from .config import Config as Config
@@ -57,8 +53,24 @@ from .templating import stream_template_string as stream_template_string
 from .wrappers import Request as Request
 from .wrappers import Response as Response
 
+if t.TYPE_CHECKING:
+    from . import cli as cli
+    from . import debughelpers as debughelpers
+    from . import testing as testing
+    from . import views as views
+
+# Submodules imported on first access rather than by ``import flask``: the
+# command line and the test tools load click, the test client and the CLI
+# runner, which serving requests never needs.
+_LAZY_SUBMODULES = frozenset({"cli", "debughelpers", "testing", "views"})
+
 
 def __getattr__(name: str) -> t.Any:
+    import importlib
+
+    if name in _LAZY_SUBMODULES:
+        # Importing a submodule also sets it as this package's attribute.
+        return importlib.import_module(f"{__name__}.{name}")
     if name != "__version__":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Deprecated as in Flask 3.1: the version now comes from the metadata.
@@ -73,3 +85,10 @@ def __getattr__(name: str) -> t.Any:
         stacklevel=2,
     )
     return importlib.metadata.version("flask")
+
+
+def __dir__() -> list[str]:
+    import sys
+
+    # Not ``globals()``: in this module that name is the ``flask.globals`` module.
+    return sorted({*vars(sys.modules[__name__]), *_LAZY_SUBMODULES})

@@ -31,7 +31,6 @@ from inspect import iscoroutinefunction as iscoroutinefunction
 from itertools import chain as chain
 from types import TracebackType as TracebackType
 
-import click
 import werkzeug.serving
 from werkzeug.datastructures import Headers as Headers
 from werkzeug.datastructures import ImmutableDict as ImmutableDict
@@ -52,7 +51,6 @@ from werkzeug.wsgi import get_host as get_host
 from kolben.cli import CliAppFacet
 from kolben.cli import load_dotenv as _load_dotenv
 from kolben.cli import register_app_class
-from kolben.cli import show_server_banner
 from kolben.contexts import AppContext as AppContext
 from kolben.contexts import appcontext_tearing_down as appcontext_tearing_down
 from kolben.contexts import ContextsAppFacet
@@ -71,7 +69,6 @@ from kolben.templating import Environment as Environment
 from kolben.templating import TemplatingAppFacet
 from kolben.testing import TestingAppFacet
 
-from . import cli as cli
 from . import typing as ft
 from ._errors import ErrorHandling
 from ._instance import default_instance_path
@@ -91,6 +88,9 @@ from .signals import request_finished as request_finished
 from .signals import request_started as request_started
 from .wrappers import Request
 from .wrappers import Response
+
+if t.TYPE_CHECKING:
+    from . import cli as cli
 
 T = t.TypeVar("T")
 
@@ -465,6 +465,8 @@ class Flask(
             # ``flask run`` is already serving this app: a second, blocking
             # server would never return to the command.
             if not is_running_from_reloader():
+                import click
+
                 click.secho(_NESTED_RUN_WARNING, fg="red")
             return
 
@@ -484,6 +486,8 @@ class Flask(
             **options,
         }
 
+        from kolben.cli import show_server_banner
+
         show_server_banner(self.debug, self.name)
 
         try:
@@ -495,3 +499,13 @@ class Flask(
 
 # The `flask` command looks for instances of Flask when it discovers an app.
 register_app_class(Flask)
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask's module has ``cli``; it is imported on first access, as
+    # ``flask.cli`` is, so that importing the app class does not load click.
+    if name == "cli":
+        import importlib
+
+        return importlib.import_module("flask.cli")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,6 @@ import os
 import typing as t
 from datetime import timedelta as timedelta
 
-from kolben.cli import AppGroup as AppGroup
 from kolben.cli import CliBlueprintFacet
 from kolben.cli import DEFAULT_CLI_GROUP
 from kolben.contexts import current_app as current_app
@@ -20,6 +19,7 @@ from ._static import StaticFilesFacet
 from .helpers import send_from_directory as send_from_directory
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from kolben.cli import AppGroup as AppGroup
     from kolben.routing import RoutingApp
 
 #: A folder argument: a path, or ``None`` for "no such folder".
@@ -101,3 +101,13 @@ class Blueprint(
         """
         super().register(app, options)
         self._merge_blueprint_cli(app, options)  # type: ignore[arg-type]
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask's module has ``AppGroup``; it is imported on first access so that
+    # importing the blueprint class does not load click.
+    if name == "AppGroup":
+        from kolben.cli import AppGroup
+
+        return AppGroup
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
