@@ -9,6 +9,7 @@ import sys
 import typing as t
 import warnings
 import weakref
+from functools import cached_property
 from urllib.parse import quote
 
 from werkzeug.routing import BuildError
@@ -38,6 +39,35 @@ if t.TYPE_CHECKING:
 # Characters left alone when quoting a URL fragment (``_anchor``): the ones a
 # fragment may contain literally, plus "%" so pre-quoted anchors survive.
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+# The werkzeug methods whose results create_url_adapter reproduces; a map class
+# that overrides one is always asked itself.
+_MAP_BIND_TO_ENVIRON = Map.bind_to_environ
+_MAP_BIND = Map.bind
+
+# werkzeug's subdomain for a host outside SERVER_NAME: it matches no rule.
+_INVALID_SUBDOMAIN = "<invalid>"
+
+# Request hosts come from clients: the memo of bound host names is emptied
+# when it reaches this size rather than growing without bound.
+_MAX_REMEMBERED = 256
+
+_K = t.TypeVar("_K")
+_V = t.TypeVar("_V")
+
+
+def _remember(memo: dict[_K, _V], key: _K, value: _V) -> None:
+    """Store ``value`` in ``memo``, emptying it first when it is full."""
+    if len(memo) >= _MAX_REMEMBERED:
+        memo.clear()
+    memo[key] = value
+
+
+def _wsgi_decode(value: str) -> str:
+    """Decode a WSGI environ string (bytes as latin-1) as UTF-8, the way
+    werkzeug reads ``SCRIPT_NAME``, ``PATH_INFO`` and ``QUERY_STRING``.
+    """
+    return value.encode("latin1").decode(errors="replace")
 
 
 def _request_blueprint(request: t.Any) -> str | None:
@@ -273,35 +303,147 @@ class RoutingApp(HookQueries):
         Without a request, ``SERVER_NAME`` (with ``APPLICATION_ROOT`` and
         ``PREFERRED_URL_SCHEME``) is needed to build URLs; without it this
         returns ``None``.
+
+        The adapter is the one :meth:`werkzeug.routing.Map.bind_to_environ`
+        (or :meth:`~werkzeug.routing.Map.bind`, without a request) returns,
+        attribute for attribute. Only the first request from a host pays for
+        working out the server name and subdomain; later ones reuse them.
         """
-        config = t.cast("RoutingOwner", self).config
+        owner: RoutingOwner = self  # type: ignore[assignment]
+        config = owner.config
         server_name: str | None = config.get("SERVER_NAME")
+        url_map = self.url_map
         if request is None:
             if server_name is None:
                 return None
-            return self.url_map.bind(
-                server_name,
-                url_scheme=config.get("PREFERRED_URL_SCHEME", "http"),
-                script_name=config.get("APPLICATION_ROOT", "/"),
-            )
+            return self._server_adapter(url_map, server_name, config)
 
-        self._check_trusted_host(request, config.get("TRUSTED_HOSTS"))
+        trusted = config.get("TRUSTED_HOSTS")
+        if trusted is not None or request.trusted_hosts is not None:
+            self._check_trusted_host(request, trusted)
         environ = request.environ
-        if self.url_map.host_matching:
+        host = environ.get("HTTP_HOST")
+        # Without a Host header the server's address names the host, and a
+        # websocket upgrade changes the scheme: both are rare enough to leave
+        # to werkzeug, as is a map class with its own binding.
+        if (
+            host is None
+            or "HTTP_UPGRADE" in environ
+            or type(url_map).bind_to_environ is not _MAP_BIND_TO_ENVIRON
+        ):
+            return self._bind_to_environ(url_map, environ, server_name)
+
+        scheme = environ["wsgi.url_scheme"]
+        # Everything bind_to_environ derives the server name and subdomain
+        # from, besides werkzeug's own (pure) functions.
+        key = (
+            host,
+            scheme,
+            server_name,
+            url_map.host_matching,
+            self.subdomain_matching,
+            url_map.default_subdomain,
+        )
+        try:
+            bound_name, subdomain = self._bound_hosts[key]
+        except KeyError:
+            adapter = self._bind_to_environ(url_map, environ, server_name)
+            # A host outside SERVER_NAME warns on every request: not memoised.
+            if adapter.subdomain != _INVALID_SUBDOMAIN:
+                _remember(
+                    self._bound_hosts, key, (adapter.server_name, adapter.subdomain)
+                )
+            return adapter
+
+        # The same values bind_to_environ reads: the raw environ strings,
+        # decoded as werkzeug decodes them (a no-op for ASCII).
+        script_name = environ.get("SCRIPT_NAME")
+        if script_name is None:
+            script_name = "/"
+        elif not script_name.isascii():
+            script_name = _wsgi_decode(script_name)
+        path_info = environ.get("PATH_INFO")
+        if path_info is None:
+            path_info = "/"
+        elif not path_info.isascii():
+            path_info = _wsgi_decode(path_info)
+        query_args = environ.get("QUERY_STRING")
+        if query_args is not None and not query_args.isascii():
+            query_args = _wsgi_decode(query_args)
+        return MapAdapter(
+            url_map,
+            bound_name,
+            script_name,
+            subdomain,
+            scheme,
+            path_info,
+            environ["REQUEST_METHOD"],
+            query_args,
+        )
+
+    @cached_property
+    def _bound_hosts(self) -> dict[tuple[t.Any, ...], tuple[str, str | None]]:
+        """Server name and subdomain of the adapters built so far, by the
+        request host and the settings they were derived from.
+        """
+        return {}
+
+    @cached_property
+    def _bound_servers(self) -> dict[str, str]:
+        """The adapter's server name for each ``SERVER_NAME`` bound so far."""
+        return {}
+
+    def _server_adapter(
+        self, url_map: Map, server_name: str, config: cabc.Mapping[str, t.Any]
+    ) -> MapAdapter:
+        """The adapter for building URLs outside a request: ``Map.bind`` to
+        ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``.
+        """
+        script_name = config.get("APPLICATION_ROOT", "/")
+        url_scheme = config.get("PREFERRED_URL_SCHEME", "http")
+        if type(url_map).bind is not _MAP_BIND:
+            return url_map.bind(
+                server_name, url_scheme=url_scheme, script_name=script_name
+            )
+        try:
+            bound_name = self._bound_servers[server_name]
+        except KeyError:
+            adapter = url_map.bind(
+                server_name, url_scheme=url_scheme, script_name=script_name
+            )
+            _remember(self._bound_servers, server_name, adapter.server_name)
+            return adapter
+        return MapAdapter(
+            url_map,
+            bound_name,
+            "/" if script_name is None else script_name,
+            None if url_map.host_matching else url_map.default_subdomain,
+            url_scheme,
+            "/",
+            "GET",
+        )
+
+    def _bind_to_environ(
+        self, url_map: Map, environ: WSGIEnvironment, server_name: str | None
+    ) -> MapAdapter:
+        """Bind ``url_map`` to ``environ`` with werkzeug, for the app's
+        matching mode.
+        """
+        if url_map.host_matching:
             # A server name would replace the request's host and defeat
             # host matching.
-            return self.url_map.bind_to_environ(environ, server_name=None)
+            return url_map.bind_to_environ(environ, server_name=None)
         if not self.subdomain_matching:
             # Any host is served, as the default subdomain.
-            return self.url_map.bind_to_environ(
+            return url_map.bind_to_environ(
                 environ,
                 server_name=server_name,
-                subdomain=self.url_map.default_subdomain or "",
+                subdomain=url_map.default_subdomain or "",
             )
         subdomain = None
         if server_name is not None:
             subdomain = self._subdomain_of(environ, server_name)
-        return self.url_map.bind_to_environ(
+        return url_map.bind_to_environ(
             environ, server_name=server_name, subdomain=subdomain
         )
 
@@ -343,7 +485,7 @@ class RoutingApp(HookQueries):
                 f"Current server name {host!r} doesn't match configured server"
                 f" name {server_name!r}"
             )
-            return "<invalid>"
+            return _INVALID_SUBDOMAIN
         return ".".join(filter(None, current[:offset]))
 
     def _warn(self, message: str) -> None:
@@ -361,39 +503,6 @@ class RoutingApp(HookQueries):
             module=module_name,
             registry=namespace.setdefault("__warningregistry__", {}),
         )
-
-    def _url_adapter_for_building(
-        self, endpoint: str, external: bool | None, scheme: str | None
-    ) -> tuple[MapAdapter, str, bool]:
-        """Pick the adapter a URL is built with, resolve a blueprint-relative
-        ``endpoint``, and decide whether the URL is absolute.
-
-        In a request, the request's adapter builds relative URLs unless a
-        scheme is asked for; otherwise the app context's adapter (or one for
-        ``SERVER_NAME``) builds absolute ones.
-        """
-        req_ctx = _cv_request.get(None)
-        adapter: MapAdapter | None
-        if req_ctx is None:
-            app_ctx = _cv_app.get(None)
-            if app_ctx is not None and app_ctx.app is t.cast(t.Any, self):
-                adapter = app_ctx.url_adapter
-            else:
-                adapter = self.create_url_adapter(None)
-            default_external = True
-        else:
-            adapter = req_ctx.url_adapter
-            if endpoint.startswith("."):
-                blueprint = _request_blueprint(req_ctx.request)
-                endpoint = endpoint[1:] if blueprint is None else blueprint + endpoint
-            default_external = scheme is not None
-        if adapter is None:
-            raise RuntimeError(
-                "Unable to build URLs outside an active request without"
-                " 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT'"
-                " and 'PREFERRED_URL_SCHEME' as needed."
-            )
-        return adapter, endpoint, default_external if external is None else external
 
     def url_for(
         self,
@@ -426,15 +535,49 @@ class RoutingApp(HookQueries):
         :raises werkzeug.routing.BuildError: when no rule fits and no
             :attr:`url_build_error_handlers` entry returns a URL.
         """
-        adapter, endpoint, external = self._url_adapter_for_building(
-            endpoint, _external, _scheme
-        )
+        # In a request, the request's adapter builds relative URLs unless a
+        # scheme is asked for; otherwise the app context's adapter (or one for
+        # SERVER_NAME) builds absolute ones.
+        adapter: MapAdapter | None
+        req_ctx = _cv_request.get(None)
+        if req_ctx is not None:
+            adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                blueprint = _request_blueprint(req_ctx.request)
+                endpoint = endpoint[1:] if blueprint is None else blueprint + endpoint
+            external = (_scheme is not None) if _external is None else _external
+        else:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None and app_ctx.app is self:  # type: ignore[comparison-overlap]
+                adapter = app_ctx.url_adapter
+            else:
+                adapter = self.create_url_adapter(None)
+            external = True if _external is None else _external
+        if adapter is None:
+            raise RuntimeError(
+                "Unable to build URLs outside an active request without"
+                " 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT'"
+                " and 'PREFERRED_URL_SCHEME' as needed."
+            )
         # An explicit scheme on a relative URL would be dropped silently, and
         # the caller likely meant to switch to https: refuse instead.
         if _scheme is not None and not external:
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
-        self.inject_url_defaults(endpoint, values)
+        if type(self).inject_url_defaults is not _INJECT_URL_DEFAULTS:
+            self.inject_url_defaults(endpoint, values)
+        else:
+            # inject_url_defaults inlined: most endpoints have no URL default
+            # functions, and this runs for every URL built.
+            cache = self._query_cache
+            if cache.seen != cache.stamp.value:
+                cache.reset()
+            try:
+                defaults = cache.url_defaults[endpoint]
+            except KeyError:
+                defaults = self.url_default_functions_for(endpoint)
+            for func in defaults:
+                func(endpoint, values)
         try:
             built = adapter.build(
                 endpoint,
@@ -479,6 +622,9 @@ class RoutingApp(HookQueries):
             raise latest
         # Re-raise the error being handled itself, keeping its traceback.
         raise
+
+
+_INJECT_URL_DEFAULTS = RoutingApp.inject_url_defaults
 
 
 def _ask_build_error_handler(

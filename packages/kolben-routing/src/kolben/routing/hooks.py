@@ -80,6 +80,7 @@ class _QueryCache:
         self.chains: dict[str, dict[tuple[str, ...], tuple[t.Any, ...]]] = {
             name: {} for name in _CHAIN_REGISTRIES
         }
+        #: Endpoint -> URL default functions in call order.
         self.url_defaults: dict[str, tuple[t.Any, ...]] = {}
         self.errors: dict[tuple[type, tuple[str, ...]], t.Any] = {}
 
@@ -198,17 +199,19 @@ class HookQueries(Scaffold):
         prefix, outermost first. The endpoint decides, not the current request,
         so URLs can be built outside one.
         """
-        prefix = endpoint.rpartition(".")[0]
         cache = self._query_cache
         if cache.seen != cache.stamp.value:
             cache.reset()
+        # Keyed by the whole endpoint so that ``url_for`` can look an answer up
+        # without splitting the name first.
         table = cache.url_defaults
         try:
-            return table[prefix]
+            return table[endpoint]
         except KeyError:
+            prefix = endpoint.rpartition(".")[0]
             funcs = _app_first(self.url_default_functions, blueprint_chain(prefix))
             if len(table) < _MAX_CACHED:
-                table[prefix] = funcs
+                table[endpoint] = funcs
             return funcs
 
     def _find_error_handler(

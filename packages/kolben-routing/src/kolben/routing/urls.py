@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
+from kolben.contexts import _cv_app
 from kolben.contexts import current_app
 
 if t.TYPE_CHECKING:
@@ -35,7 +36,13 @@ def url_for(
 
     :raises RuntimeError: outside an application context.
     """
-    builder = t.cast("URLBuilder", current_app)
+    builder: URLBuilder
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        # The proxy raises the "outside of application context" error.
+        builder = current_app
+    else:
+        builder = app_ctx.app  # type: ignore[assignment]
     return builder.url_for(
         endpoint,
         _external=_external,
