@@ -673,3 +673,72 @@ def test_changing_any_character_of_a_cookie_is_detected(index: int, char: str) -
         # Base64 ignores a final character's spare bits, so a few changes
         # to the signature decode to the same signature; never other data.
         assert session in ({}, {"user": "ada", "ids": (1, 2)})
+
+
+# Shortcuts in saving
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Cookie", "cookie", "Accept", "Accept-Encoding, Cookie", "", "*"]
+        ),
+        max_size=3,
+    )
+)
+def test_vary_cookie_is_added_as_the_vary_property_adds_it(existing: list[str]) -> None:
+    from kolben.sessions.sessions import _vary_on_cookie
+
+    shortcut, generic = Response(), Response()
+    for response in (shortcut, generic):
+        for value in existing:
+            response.headers.add("Vary", value)
+    _vary_on_cookie(shortcut)
+    generic.vary.add("Cookie")
+    assert shortcut.headers.to_wsgi_list() == generic.headers.to_wsgi_list()
+
+
+def test_a_response_class_with_its_own_vary_is_used() -> None:
+    class Recording(Response):
+        vary_reads = 0
+
+        @property
+        def vary(self) -> t.Any:
+            self.vary_reads += 1
+            return Response.vary.__get__(self)
+
+    session = opened(MiniApp(), None)
+    session["a"] = 1
+    response = Recording()
+    SecureCookieSessionInterface().save_session(MiniApp(), session, response)
+    assert response.vary_reads > 0
+    assert response.headers["Vary"] == "Cookie"
+
+
+def test_a_session_class_computing_its_items_is_saved_through_them() -> None:
+    class Shouting(SecureCookieSession):
+        def __getitem__(self, key: str) -> t.Any:
+            return str(super().__getitem__(key)).upper()
+
+    class Interface(SecureCookieSessionInterface):
+        session_class = Shouting
+
+    app = MiniApp()
+    session = Shouting()
+    session["a"] = "quiet"
+    cookie = cookie_of(saved(Interface(), app, session))
+    assert opened(app, cookie) == {"a": "QUIET"}
+
+
+def test_a_custom_null_session_class_is_recognised() -> None:
+    class Null(NullSession):
+        pass
+
+    class Interface(SecureCookieSessionInterface):
+        null_session_class = Null
+
+    interface = Interface()
+    assert interface.is_null_session(Null())
+    assert not interface.is_null_session(NullSession())
+    assert not interface.is_null_session(SecureCookieSession())
+    assert SecureCookieSessionInterface().is_null_session(Null())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import json
+import sys
 import typing as t
 from datetime import date
 from datetime import datetime
@@ -287,3 +289,143 @@ def test_output_is_deterministic_compact_ascii(value: dict[str, t.Any]) -> None:
     text = s.dumps(value)
     assert text.isascii()
     assert text == s.dumps(dict(reversed(value.items())))
+
+
+# The fast path for values that need no tags
+
+
+class NeverTag(JSONTag):
+    __slots__ = ()
+
+    def check(self, value: t.Any) -> bool:
+        return False
+
+
+class GenericPath(TaggedJSONSerializer):
+    """A serializer that always walks its tags: a tag added to the built-in
+    ones (one that never applies) and an overridden untag() turn the
+    plain-value shortcuts off, without adding stack frames to tag()."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register(NeverTag)
+
+    def untag(self, value: dict[str, t.Any]) -> t.Any:
+        return super().untag(value)
+
+
+def nested(depth: int, leaf: t.Any) -> t.Any:
+    value = leaf
+    for level in range(depth):
+        value = {"k": value} if level % 2 else [value, 1]
+    return value
+
+
+class Number(int):
+    pass
+
+
+json_scalars = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text() | tag_like_keys, children, max_size=4)
+    ),
+    max_leaves=20,
+)
+# Values the shortcut must refuse: subclasses of plain types, non-string keys,
+# nesting past the depth it checks, as well as every taggable value.
+odd_values = (
+    st.integers().map(Number)
+    | st.text().map(Markup)
+    | st.dictionaries(st.integers() | st.text(), json_scalars, max_size=3)
+    | st.tuples(st.integers(0, 40), json_values).map(lambda p: nested(*p))
+)
+dumpable = st.recursive(
+    json_scalars | odd_values | values,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text() | tag_like_keys, children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def outcome(call: t.Callable[..., t.Any], *args: t.Any) -> tuple[str, t.Any]:
+    try:
+        return "value", call(*args)
+    except Exception as e:
+        return "error", type(e)
+
+
+@given(dumpable | st.floats())
+def test_dumps_writes_what_tagging_every_value_writes(value: t.Any) -> None:
+    assert outcome(TaggedJSONSerializer().dumps, value) == outcome(
+        GenericPath().dumps, value
+    )
+
+
+def test_a_value_too_deep_for_tagging_fails_as_before() -> None:
+    # tag() takes several frames per level, so this fails there. Past a few
+    # levels the shortcut steps aside instead of succeeding where it did not.
+    # (Not a hypothesis test: hypothesis raises the recursion limit.)
+    value = nested(sys.getrecursionlimit() // 2, None)
+    assert outcome(GenericPath().dumps, value) == ("error", RecursionError)
+    assert outcome(TaggedJSONSerializer().dumps, value) == ("error", RecursionError)
+
+
+@given(dumpable)
+def test_loads_reads_what_untagging_every_object_reads(value: t.Any) -> None:
+    # Tagged text, and raw JSON in which tag keys appear untagged.
+    written = [outcome(GenericPath().dumps, value), outcome(json.dumps, value)]
+    for text in (text for kind, text in written if kind == "value"):
+        fast = outcome(TaggedJSONSerializer().loads, text)
+        generic = outcome(GenericPath().loads, text)
+        assert fast[0] == generic[0]
+        assert same(fast[1], generic[1]) if fast[0] == "value" else fast == generic
+
+
+def test_a_registered_tag_for_plain_values_is_used() -> None:
+    class TagInt(JSONTag):
+        __slots__ = ()
+        key = " i"
+
+        def check(self, value: t.Any) -> bool:
+            return type(value) is int
+
+        def to_json(self, value: t.Any) -> t.Any:
+            return str(value)
+
+        def to_python(self, value: t.Any) -> t.Any:
+            return int(value)
+
+    s = TaggedJSONSerializer()
+    s.register(TagInt, index=0)
+    assert s.dumps({"a": 1}) == '{"a":{" i":"1"}}'
+    assert s.loads('{"a":{" i":"1"}}') == {"a": 1}
+
+    inserted = TaggedJSONSerializer()
+    inserted.order.insert(0, TagInt(inserted))
+    assert inserted.dumps([2]) == '[{" i":"2"}]'
+
+
+def test_a_tag_keyed_like_plain_data_loads_it() -> None:
+    class TagVisits(JSONTag):
+        __slots__ = ()
+        key = "visits"
+
+        def check(self, value: t.Any) -> bool:
+            return False
+
+        def to_python(self, value: t.Any) -> t.Any:
+            return ("visits", value)
+
+    s = TaggedJSONSerializer()
+    s.register(TagVisits)
+    assert s.loads('{"visits":1}') == ("visits", 1)
+    assert s.loads('{"visits":1,"other":2}') == {"visits": 1, "other": 2}

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import functools
-import hashlib
 import typing as t
 from datetime import datetime
 from datetime import timezone
 
 from itsdangerous import BadData
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.datastructures import Headers
+from werkzeug.sansio.response import Response as _SansIOResponse
 
+from ._signing import CookieSerializer
+from ._signing import sha1 as _sha1
 from .tag import TaggedJSONSerializer
 
 if t.TYPE_CHECKING:
@@ -102,10 +105,6 @@ class SecureCookieSession(dict[str, t.Any], SessionMixin):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
 
-    def _written(self) -> None:
-        self.modified = True
-        self.accessed = True
-
     # Reads.
 
     def __getitem__(self, key: str) -> t.Any:
@@ -148,15 +147,15 @@ class SecureCookieSession(dict[str, t.Any], SessionMixin):
 
     def __setitem__(self, key: str, value: t.Any) -> None:
         super().__setitem__(key, value)
-        self._written()
+        self.modified = self.accessed = True
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
-        self._written()
+        self.modified = self.accessed = True
 
     def clear(self) -> None:
         super().clear()
-        self._written()
+        self.modified = self.accessed = True
 
     def pop(self, key: str, *default: t.Any) -> t.Any:
         self.accessed = True
@@ -184,7 +183,7 @@ class SecureCookieSession(dict[str, t.Any], SessionMixin):
 
     def update(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().update(*args, **kwargs)
-        self._written()
+        self.modified = self.accessed = True
 
     def __ior__(self, other: t.Any) -> SecureCookieSession:  # type: ignore[override,misc]
         self.update(other)
@@ -243,14 +242,22 @@ class SessionInterface:
 
         :param obj: the session to check.
         """
-        return isinstance(obj, self.null_session_class)
+        cls = self.null_session_class
+        if cls is NullSession and type(obj) is SecureCookieSession:
+            # Answered without the abc machinery: NullSession subclasses
+            # SecureCookieSession and has no __subclasshook__, and abc refuses
+            # to register a class (or any base of it) as a virtual subclass of
+            # its own subclass, so such an object is never a NullSession.
+            return False
+        return isinstance(obj, cls)
 
     def get_cookie_name(self, app: SessionApp) -> str:
         """The session cookie's name: ``SESSION_COOKIE_NAME``.
 
         :param app: the application.
         """
-        return t.cast(str, app.config.get("SESSION_COOKIE_NAME", "session"))
+        name: str = app.config.get("SESSION_COOKIE_NAME", "session")
+        return name
 
     def get_cookie_domain(self, app: SessionApp) -> str | None:
         """The session cookie's ``Domain``: ``SESSION_COOKIE_DOMAIN``, or
@@ -259,7 +266,8 @@ class SessionInterface:
 
         :param app: the application.
         """
-        return t.cast("str | None", app.config.get("SESSION_COOKIE_DOMAIN"))
+        domain: str | None = app.config.get("SESSION_COOKIE_DOMAIN")
+        return domain
 
     def get_cookie_path(self, app: SessionApp) -> str:
         """The session cookie's ``Path``: ``SESSION_COOKIE_PATH``, or
@@ -268,10 +276,10 @@ class SessionInterface:
         :param app: the application.
         """
         config = app.config
-        return t.cast(
-            str,
-            config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT", "/"),
+        path: str = config.get("SESSION_COOKIE_PATH") or config.get(
+            "APPLICATION_ROOT", "/"
         )
+        return path
 
     def get_cookie_httponly(self, app: SessionApp) -> bool:
         """Whether the cookie is hidden from JavaScript:
@@ -294,7 +302,8 @@ class SessionInterface:
 
         :param app: the application.
         """
-        return t.cast("str | None", app.config.get("SESSION_COOKIE_SAMESITE"))
+        samesite: str | None = app.config.get("SESSION_COOKIE_SAMESITE")
+        return samesite
 
     def get_cookie_partitioned(self, app: SessionApp) -> bool:
         """Whether the cookie is partitioned (CHIPS): ``SESSION_COOKIE_PARTITIONED``.
@@ -375,11 +384,26 @@ class SessionInterface:
         raise NotImplementedError
 
 
-def _sha1(data: bytes = b"") -> t.Any:
-    """The default digest for cookie signatures."""
-    # Looked up on each call rather than at import: a FIPS build of Python may
-    # lack SHA-1, and an app that configures another digest must still import.
-    return hashlib.sha1(data)
+_stock_vary = _SansIOResponse.vary
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """Add ``Cookie`` to the response's ``Vary`` header, as
+    ``response.vary.add("Cookie")`` does."""
+    headers = response.headers
+    # The vary property parses the header into a set and writes it back on
+    # every change. For werkzeug's own property and headers the two cases
+    # that matter have a direct answer: with no Vary header the result is the
+    # single value, and when the (first) header is already just "Cookie"
+    # nothing changes.
+    if type(response).vary is _stock_vary and type(headers) is Headers:
+        present = headers.getlist("Vary")
+        if not present:
+            headers.add("Vary", "Cookie")
+            return
+        if present[0] == "Cookie":
+            return
+    response.vary.add("Cookie")
 
 
 def _make_serializer(
@@ -389,8 +413,10 @@ def _make_serializer(
     key_derivation: str,
     serializer: t.Any,
 ) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        t.cast(t.Any, list(keys)),
+    # Strings and bytes may mix; itsdangerous turns each into bytes.
+    secret_keys: t.Any = list(keys)
+    return CookieSerializer(
+        secret_keys,
         salt=salt,
         serializer=serializer,
         signer_kwargs={
@@ -525,7 +551,7 @@ class SecureCookieSessionInterface(SessionInterface):
         accessed = session.accessed
 
         if accessed:
-            response.vary.add("Cookie")
+            _vary_on_cookie(response)
 
         try:
             self._store(app, session, response)
@@ -549,7 +575,7 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=self.get_cookie_samesite(app),
                     partitioned=self.get_cookie_partitioned(app),
                 )
-                response.vary.add("Cookie")
+                _vary_on_cookie(response)
 
             return
 
@@ -564,9 +590,17 @@ class SecureCookieSessionInterface(SessionInterface):
                 " after it was opened."
             )
 
+        # The built-in class's items are read from its dict storage without
+        # going through its access-tracking methods; any other mapping may
+        # compute its items in its own methods.
+        data = (
+            dict(dict.items(session))
+            if type(session) is SecureCookieSession
+            else dict(session)
+        )
         response.set_cookie(
             self.get_cookie_name(app),
-            signer.dumps(dict(session)),
+            signer.dumps(data),
             expires=self.get_expiration_time(app, session),
             path=self.get_cookie_path(app),
             domain=self.get_cookie_domain(app),
@@ -575,4 +609,4 @@ class SecureCookieSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app),
         )
-        response.vary.add("Cookie")
+        _vary_on_cookie(response)

@@ -295,6 +295,7 @@ class TagDateTime(_CodecTag):
 _CONTAINER_TAGS: tuple[type[JSONTag], ...] = (TagDict, PassDict, TagTuple, PassList)
 #: Single values with no JSON type of their own.
 _LEAF_TAGS: tuple[type[JSONTag], ...] = (TagBytes, TagMarkup, TagUUID, TagDateTime)
+_BUILTIN_ORDER = [*_CONTAINER_TAGS, *_LEAF_TAGS]
 
 
 def _default(value: t.Any) -> t.Any:
@@ -313,6 +314,54 @@ def _default(value: t.Any) -> t.Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# Sorted keys and ASCII output, as Flask's JSON provider writes session
+# cookies, so the same data signs to the same cookie. ``json.dumps`` with
+# these arguments builds this very encoder on every call.
+_encoder = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=_default)
+
+#: The types JSON writes as themselves and no built-in tag claims (exactly
+#: these: a subclass may have an ``__html__`` or be claimed by a custom tag).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+#: How deep :func:`_plain` looks. Deeper values take the generic path, which
+#: then fails or succeeds (recursion limits) on its own terms.
+_PLAIN_DEPTH = 16
+
+
+def _plain(value: t.Any, tags: cabc.Container[t.Any], depth: int) -> bool:
+    """Whether the built-in tags leave ``value`` as it is: it is made only of
+    JSON scalars, lists and string-keyed dicts, with no one-item dict whose
+    key is in ``tags`` (which :class:`TagDict` would guard when dumping, and
+    :meth:`TaggedJSONSerializer.untag` would convert when loading).
+    """
+    kind = type(value)
+    if kind is dict:
+        if not depth:
+            return False
+        for key, item in value.items():
+            if type(key) is not str or (key in tags and len(value) == 1):
+                return False
+            kind = type(item)
+            if kind is dict or kind is list:
+                if not _plain(item, tags, depth - 1):
+                    return False
+            elif kind not in _SCALARS:
+                return False
+        return True
+    if kind is list:
+        if not depth:
+            return False
+        for item in value:
+            kind = type(item)
+            if kind is dict or kind is list:
+                if not _plain(item, tags, depth - 1):
+                    return False
+            elif kind not in _SCALARS:
+                return False
+        return True
+    return kind in _SCALARS
+
+
 class TaggedJSONSerializer:
     """Serializer that tags non-JSON values so they load back as themselves.
 
@@ -327,7 +376,7 @@ class TaggedJSONSerializer:
     does not change another.
     """
 
-    __slots__ = ("tags", "order")
+    __slots__ = ("tags", "order", "_builtin_order")
 
     #: The tag classes a new serializer registers, in this order: the
     #: container rules, then the leaf types.
@@ -341,6 +390,12 @@ class TaggedJSONSerializer:
 
         for tag_class in self.default_tags:
             self.register(tag_class)
+
+        # The tags as registered, if they are the built-in ones: while
+        # ``order`` still holds exactly these, a plain value needs no tagging.
+        self._builtin_order: list[JSONTag] | None = (
+            list(self.order) if list(map(type, self.order)) == _BUILTIN_ORDER else None
+        )
 
     def register(
         self, tag_class: type[JSONTag], force: bool = False, index: int | None = None
@@ -404,17 +459,26 @@ class TaggedJSONSerializer:
 
         :param value: the value to serialize.
         """
-        # Sorted keys and ASCII output, as Flask's JSON provider writes
-        # session cookies, so the same data signs to the same cookie.
-        return json.dumps(
-            self.tag(value), separators=(",", ":"), sort_keys=True, default=_default
-        )
+        if (
+            self.order == self._builtin_order
+            and type(self).tag is TaggedJSONSerializer.tag
+            and _plain(value, self.tags, _PLAIN_DEPTH)
+        ):
+            # What tag() would return is an equal copy of the value.
+            return _encoder.encode(value)
+        return _encoder.encode(self.tag(value))
 
     def loads(self, value: str | bytes) -> t.Any:
         """Deserialize JSON text and untag the result.
 
         :param value: JSON text, as produced by :meth:`dumps`.
         """
+        if type(self).untag is TaggedJSONSerializer.untag:
+            # untag() changes exactly the one-item objects under a tag's key;
+            # with none of those, the plain decoding is the answer.
+            data = json.loads(value)
+            if _plain(data, self.tags, _PLAIN_DEPTH):
+                return data
         # The decoder calls the hook on each object after its contents, so
         # every tag's to_python receives already untagged values.
         return json.loads(value, object_hook=self.untag)
