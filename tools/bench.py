@@ -107,13 +107,12 @@ def measure(
     return t.cast("dict[str, t.Any]", json.loads(out))
 
 
-def import_time(python: str, repeats: int) -> float:
-    """Median seconds for ``import flask`` in a fresh process, from bytecode.
+def byte_compile(python: str) -> None:
+    """Byte-compile ``python``'s site-packages and the workspace sources on
+    its ``sys.path``, so ``import flask`` is timed from bytecode.
 
-    Both targets are byte-compiled first (``python -m compileall -q`` of the
-    environment's site-packages and of the workspace's ``packages/*/src`` on
-    its ``sys.path``), so they are compared alike: a ``pip install`` writes
-    bytecode, while an environment installed by uv, or used with
+    Both targets get this, so they are compared alike: a ``pip install``
+    writes bytecode, while an environment installed by uv, or used with
     ``PYTHONDONTWRITEBYTECODE``, would otherwise compile every module from
     source on each import. The ``__pycache__`` folders are gitignored.
     """
@@ -125,13 +124,24 @@ def import_time(python: str, repeats: int) -> float:
     workspace = [entry for entry in path if entry.startswith(str(ROOT / "packages"))]
     sources = sorted({site_packages, platlib, *workspace})
     run([python, "-m", "compileall", "-q", "-j", "0", *sources])
+
+
+def import_times(pythons: dict[str, str], repeats: int) -> dict[str, float]:
+    """Median seconds for ``import flask`` in a fresh process, per target.
+
+    The targets alternate, so a change in machine load lands on all of them.
+    """
     code = (
         "import time; s = time.perf_counter(); import flask;"
         " print(time.perf_counter() - s)"
     )
-    return statistics.median(
-        float(run([python, "-c", code]).stdout) for _ in range(repeats)
-    )
+    for python in pythons.values():
+        byte_compile(python)
+    samples: dict[str, list[float]] = {name: [] for name in pythons}
+    for _ in range(repeats):
+        for name, python in pythons.items():
+            samples[name].append(float(run([python, "-c", code]).stdout))
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def free_port() -> int:
@@ -288,10 +298,14 @@ def main() -> None:
             "calls_upstream": median("upstream", scenario, "calls"),
             "calls_floor": median("floor", scenario, "calls"),
         }
-    repeats = 3 if args.smoke else 9
+    repeats = 3 if args.smoke else 15
     results["extra"] = {
-        "import_ours": import_time(ours, repeats),
-        "import_upstream": import_time(upstream, repeats),
+        **{
+            f"import_{name}": seconds
+            for name, seconds in import_times(
+                {"ours": ours, "upstream": upstream}, repeats
+            ).items()
+        },
         "build_ours": statistics.median(r["build_1000_routes"] for r in runs["ours"]),
         "build_upstream": statistics.median(
             r["build_1000_routes"] for r in runs["upstream"]
