@@ -385,6 +385,7 @@ class SessionInterface:
 
 
 _stock_vary = _SansIOResponse.vary
+_stock_set_cookie = _SansIOResponse.set_cookie
 
 
 def _vary_on_cookie(response: Response) -> None:
@@ -412,10 +413,11 @@ def _make_serializer(
     digest_method: t.Any,
     key_derivation: str,
     serializer: t.Any,
+    kind: type[URLSafeTimedSerializer] = CookieSerializer,
 ) -> URLSafeTimedSerializer:
     # Strings and bytes may mix; itsdangerous turns each into bytes.
     secret_keys: t.Any = list(keys)
-    return CookieSerializer(
+    return kind(
         secret_keys,
         salt=salt,
         serializer=serializer,
@@ -495,7 +497,8 @@ class SecureCookieSessionInterface(SessionInterface):
         try:
             hash(ident)
         except TypeError:
-            return _make_serializer(*ident)
+            # Built for this request only: not worth preparing the shortcuts.
+            return _make_serializer(*ident, kind=URLSafeTimedSerializer)
 
         return _cached_serializer(*ident)
 
@@ -554,7 +557,7 @@ class SecureCookieSessionInterface(SessionInterface):
             _vary_on_cookie(response)
 
         try:
-            self._store(app, session, response)
+            self._store(app, session, response, accessed)
         finally:
             # Looking at the session to decide what to store is not the app
             # reading it: keep the flag as the request left it.
@@ -562,7 +565,11 @@ class SecureCookieSessionInterface(SessionInterface):
                 session.accessed = accessed
 
     def _store(
-        self, app: SessionApp, session: SessionMixin, response: Response
+        self,
+        app: SessionApp,
+        session: SessionMixin,
+        response: Response,
+        varied: bool,
     ) -> None:
         if not session:
             if session.modified:
@@ -609,4 +616,6 @@ class SecureCookieSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app),
         )
-        _vary_on_cookie(response)
+        # Once added, werkzeug's set_cookie leaves "Cookie" in Vary.
+        if not varied or type(response).set_cookie is not _stock_set_cookie:
+            _vary_on_cookie(response)
