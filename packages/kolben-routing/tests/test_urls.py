@@ -163,6 +163,55 @@ def test_inject_blueprint_url_defaults(app: Router) -> None:
         assert url_for("foo.view") == "/login"
 
 
+def test_url_defaults_added_later_apply(app: Router) -> None:
+    app.add_url_rule("/<page>", "view")
+    bp = Blueprint("bp", __name__)
+    bp.add_url_rule("/bp/<page>", "view")
+    app.register_blueprint(bp)
+    with app.request_context(environ()):
+        assert url_for("view", page="a") == "/a"
+        assert url_for("bp.view", page="a") == "/bp/a"
+        # Registered through the decorator, and by changing the dict directly.
+        app.url_defaults(lambda endpoint, values: values.update(page="app"))
+        assert url_for("view", page="a") == "/app"
+        app.url_default_functions.setdefault("bp", []).append(
+            lambda endpoint, values: values.update(page="bp")
+        )
+        assert url_for("bp.view") == "/bp/bp"
+        assert url_for("view") == "/app"
+        app.url_default_functions.clear()
+        assert url_for("bp.view", page="a") == "/bp/a"
+
+
+def test_overridden_url_building_is_called(make_app: t.Any) -> None:
+    calls: list[t.Any] = []
+
+    class CustomRouter(Router):
+        def url_for(self, /, endpoint: str, **values: t.Any) -> str:  # type: ignore[override]
+            calls.append((endpoint, values))
+            return super().url_for(endpoint, **values)
+
+        def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+            values.setdefault("page", "custom")
+
+    app = CustomRouter("custom")
+    app.add_url_rule("/<page>", "view")
+    with app.request_context(environ()):
+        assert url_for("view", q=1) == "/custom?q=1"
+    assert calls == [
+        (
+            "view",
+            {
+                "_external": None,
+                "_anchor": None,
+                "_scheme": None,
+                "_method": None,
+                "q": 1,
+            },
+        )
+    ]
+
+
 def test_build_error(app: Router) -> None:
     with app.request_context(environ()):
         with pytest.raises(BuildError):

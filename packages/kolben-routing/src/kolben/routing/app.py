@@ -535,6 +535,22 @@ class RoutingApp(HookQueries):
         :raises werkzeug.routing.BuildError: when no rule fits and no
             :attr:`url_build_error_handlers` entry returns a URL.
         """
+        return self._build_url(endpoint, values, _external, _anchor, _scheme, _method)
+
+    def _build_url(
+        self,
+        endpoint: str,
+        values: dict[str, t.Any],
+        _external: bool | None,
+        _anchor: str | None,
+        _scheme: str | None,
+        _method: str | None,
+    ) -> str:
+        """Do the work of :meth:`url_for`. ``values`` belongs to the caller,
+        which lets it be filled in: :func:`kolben.routing.url_for` calls this
+        directly (when ``url_for`` is not overridden) to spare building the
+        keyword arguments twice.
+        """
         # In a request, the request's adapter builds relative URLs unless a
         # scheme is asked for; otherwise the app context's adapter (or one for
         # SERVER_NAME) builds absolute ones.
@@ -625,6 +641,7 @@ class RoutingApp(HookQueries):
 
 
 _INJECT_URL_DEFAULTS = RoutingApp.inject_url_defaults
+_URL_FOR = RoutingApp.url_for
 
 
 def _ask_build_error_handler(

@@ -7,6 +7,8 @@ import typing as t
 from kolben.contexts import _cv_app
 from kolben.contexts import current_app
 
+from .app import _URL_FOR
+
 if t.TYPE_CHECKING:
     from .protocols import URLBuilder
 
@@ -43,6 +45,11 @@ def url_for(
         builder = current_app
     else:
         builder = app_ctx.app  # type: ignore[assignment]
+        if type(builder).url_for is _URL_FOR:
+            # ``values`` is this call's own dict: hand it over as it is.
+            return builder._build_url(  # type: ignore[attr-defined,no-any-return]
+                endpoint, values, _external, _anchor, _scheme, _method
+            )
     return builder.url_for(
         endpoint,
         _external=_external,
