@@ -34,6 +34,8 @@ DEFERRED = [
     # Only needed to explain template loading, or without an app class.
     "kolben.templating.debug",
     "kolben.templating.templates",
+    # Only async views and handlers need an event loop.
+    "asyncio",
 ]
 
 FIRST_USE = """

@@ -7,7 +7,6 @@ the rest of Flask: no templates, sessions or configuration files.
 
 from __future__ import annotations
 
-import asyncio
 import collections.abc as cabc
 import contextlib
 import functools
@@ -142,6 +141,9 @@ class Router(ContextsAppFacet, RoutingApp):
         """
         if not inspect.iscoroutinefunction(func):
             return func
+
+        # asyncio is heavy to import and most programs never need it.
+        import asyncio
 
         @functools.wraps(func)
         def run(*args: t.Any, **kwargs: t.Any) -> t.Any:
