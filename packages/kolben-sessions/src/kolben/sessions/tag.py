@@ -335,31 +335,26 @@ def _plain(value: t.Any, tags: cabc.Container[t.Any], depth: int) -> bool:
     :meth:`TaggedJSONSerializer.untag` would convert when loading).
     """
     kind = type(value)
+    items: cabc.Iterable[t.Any]
     if kind is dict:
-        if not depth:
-            return False
-        for key, item in value.items():
+        for key in value:
             if type(key) is not str or (key in tags and len(value) == 1):
                 return False
-            kind = type(item)
-            if kind is dict or kind is list:
-                if not _plain(item, tags, depth - 1):
-                    return False
-            elif kind not in _SCALARS:
+        items = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return kind in _SCALARS
+    if not depth:
+        return False
+    for item in items:
+        kind = type(item)
+        if kind is dict or kind is list:
+            if not _plain(item, tags, depth - 1):
                 return False
-        return True
-    if kind is list:
-        if not depth:
+        elif kind not in _SCALARS:
             return False
-        for item in value:
-            kind = type(item)
-            if kind is dict or kind is list:
-                if not _plain(item, tags, depth - 1):
-                    return False
-            elif kind not in _SCALARS:
-                return False
-        return True
-    return kind in _SCALARS
+    return True
 
 
 class TaggedJSONSerializer:
