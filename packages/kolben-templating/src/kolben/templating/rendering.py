@@ -13,6 +13,7 @@ from .signals import before_render_template
 from .signals import template_rendered
 
 if t.TYPE_CHECKING:
+    from blinker import NamedSignal
     from jinja2 import Template
 
     from .protocols import TemplatingApp
@@ -28,19 +29,28 @@ def _current_app() -> TemplatingApp:
     return app
 
 
+def _notify(
+    signal: NamedSignal,
+    app: TemplatingApp,
+    template: Template,
+    context: dict[str, t.Any],
+) -> None:
+    # Checking for receivers first keeps an unobserved signal free.
+    if signal.receivers:
+        signal.send(
+            app, _async_wrapper=app.ensure_sync, template=template, context=context
+        )
+
+
 def _prepare(app: TemplatingApp, template: Template, context: dict[str, t.Any]) -> None:
     app.update_template_context(context)
-    before_render_template.send(
-        app, _async_wrapper=app.ensure_sync, template=template, context=context
-    )
+    _notify(before_render_template, app, template, context)
 
 
 def _render(app: TemplatingApp, template: Template, context: dict[str, t.Any]) -> str:
     _prepare(app, template, context)
     rv = template.render(context)
-    template_rendered.send(
-        app, _async_wrapper=app.ensure_sync, template=template, context=context
-    )
+    _notify(template_rendered, app, template, context)
     return rv
 
 
@@ -51,9 +61,7 @@ def _stream(
 
     def generate() -> cabc.Iterator[str]:
         yield from template.generate(context)
-        template_rendered.send(
-            app, _async_wrapper=app.ensure_sync, template=template, context=context
-        )
+        _notify(template_rendered, app, template, context)
 
     stream = generate()
     # The response body is produced after the view returned and its request
