@@ -4,7 +4,9 @@ owns.
 
 from __future__ import annotations
 
+import functools
 import gc
+import inspect
 import os
 import pathlib
 import sys
@@ -247,6 +249,53 @@ def test_async_views_and_hooks(
         return flask.g.seen
 
     assert client.get("/").text == "before"
+
+
+class _Greeter:
+    async def greet(self, name: str) -> str:
+        return f"hello {name}"
+
+    def wave(self, name: str) -> str:
+        return f"wave {name}"
+
+
+def test_ensure_sync_runs_every_kind_of_coroutine_function(app: flask.Flask) -> None:
+    """Async functions, methods and partials are made synchronous; plain
+    callables come back as they are.
+    """
+
+    async def greet(name: str) -> str:
+        return f"hello {name}"
+
+    def wave(name: str) -> str:
+        return f"wave {name}"
+
+    greeter = _Greeter()
+    for func in (greet, greeter.greet, functools.partial(greet)):
+        assert app.ensure_sync(func)("you") == "hello you"
+    for plain in (wave, greeter.wave, functools.partial(wave)):
+        assert app.ensure_sync(plain) is plain
+
+
+@pytest.mark.skipif(
+    not hasattr(inspect, "markcoroutinefunction"),
+    reason="inspect.markcoroutinefunction is new in Python 3.12",
+)
+def test_ensure_sync_runs_a_function_marked_as_coroutine_function(
+    app: flask.Flask,
+) -> None:
+    """A plain function returning an awaitable, marked with
+    ``inspect.markcoroutinefunction``, is run to completion too.
+    """
+
+    async def greet() -> str:
+        return "hello"
+
+    def marked() -> t.Any:
+        return greet()
+
+    mark = inspect.markcoroutinefunction  # type: ignore[attr-defined,unused-ignore]
+    assert app.ensure_sync(mark(marked))() == "hello"
 
 
 def test_async_without_asgiref_says_what_to_install(

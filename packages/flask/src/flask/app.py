@@ -27,8 +27,10 @@ import sys
 import typing as t
 from datetime import timedelta as timedelta
 from functools import cached_property
+from inspect import CO_COROUTINE
 from inspect import iscoroutinefunction as iscoroutinefunction
 from itertools import chain as chain
+from types import FunctionType
 from types import TracebackType as TracebackType
 
 import werkzeug.serving
@@ -414,6 +416,14 @@ class Flask(
         wrapped with :meth:`async_to_sync`, others returned as they are. Every
         view, hook and handler is called through it.
         """
+        if (
+            type(func) is FunctionType
+            and not func.__code__.co_flags & CO_COROUTINE
+            and "_is_coroutine_marker" not in func.__dict__
+        ):
+            # A plain function that inspect would not call a coroutine
+            # function (nor one marked as such), without its several calls.
+            return func
         if iscoroutinefunction(func):
             return self.async_to_sync(func)
         return func
