@@ -312,7 +312,7 @@ def main() -> None:
             "calls_upstream": median("upstream", scenario, "calls"),
             "calls_floor": median("floor", scenario, "calls"),
         }
-    repeats = 3 if args.smoke else 15
+    repeats = 3 if args.smoke else 25
     results["extra"] = {
         **{
             f"import_{name}": seconds
