@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
 
 import flask
@@ -218,3 +219,23 @@ def test_default_content_type_follows_a_changed_default_mimetype(
         assert app.make_response("x").mimetype == "text/html"
         Changing.default_mimetype = "text/plain"
         assert app.make_response("x").mimetype == "text/plain"
+
+
+_cookie_keys = st.sampled_from(
+    ["HTTP_COOKIE", "HTTP_cookie", "HTTP_Cookie", "HTTP_COOKIES", "COOKIE", "HTTP_X"]
+)
+_cookie_values = st.text(
+    alphabet=st.sampled_from('ab=;, "\\ü%2'), max_size=12
+) | st.sampled_from(["a=1; b=2", 'q="x y"; a=3', "a=1;a=2", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_cookie_keys, _cookie_values, max_size=4))
+def test_cookies_are_werkzeugs(extra: dict[str, str]) -> None:
+    """``request.cookies`` parses exactly the headers werkzeug's does."""
+    environ = EnvironBuilder().get_environ()
+    environ.update(extra)
+    ours = flask.Request(environ).cookies
+    theirs = RequestBase(environ).cookies
+    assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
+    assert type(ours) is type(theirs)

@@ -10,9 +10,13 @@ from __future__ import annotations
 import collections.abc as cabc
 import typing as t
 
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.datastructures import Headers
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest as BadRequest
 from werkzeug.exceptions import HTTPException as HTTPException
+from werkzeug.sansio.http import parse_cookie
+from werkzeug.utils import cached_property
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
@@ -107,6 +111,25 @@ class Request(RequestBase):
     #: Decodes :meth:`get_json`: :mod:`flask.json`, which defers to the app's
     #: JSON provider.
     json_module: t.Any = json
+
+    @cached_property
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        """The cookies the client sent, parsed from its ``Cookie`` headers.
+
+        The same as werkzeug's: it reads the environ's ``HTTP_COOKIE``
+        entries directly rather than through every header.
+        """
+        headers = self.headers
+        if type(headers) is not EnvironHeaders or headers.environ is not self.environ:
+            return super().cookies
+        # The keys werkzeug's getlist("Cookie") matches: "HTTP_" then
+        # "cookie" in any case.
+        sent = [
+            value
+            for key, value in self.environ.items()
+            if len(key) == 11 and key[5:].lower() == "cookie" and key[:5] == "HTTP_"
+        ]
+        return parse_cookie(";".join(sent), cls=self.dict_storage_class)  # type: ignore[return-value]
 
     max_content_length = _AppSetting(
         "MAX_CONTENT_LENGTH",
