@@ -9,23 +9,33 @@ import sys
 ALLOWED_TOP_LEVEL = {"kolben", "click", "werkzeug", "markupsafe", "blinker"}
 
 
-def test_import_loads_only_declared_dependencies() -> None:
+def modules_loaded_by(statements: str) -> list[str]:
+    """The modules a fresh interpreter loads while running ``statements``."""
     code = (
-        "import sys, json; before = set(sys.modules); import kolben.cli;"
+        f"import sys, json; before = set(sys.modules); {statements};"
         " print(json.dumps(sorted(set(sys.modules) - before)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    loaded = json.loads(out)
-    stdlib = set(sys.stdlib_module_names)
-    foreign = {
+    loaded: list[str] = json.loads(out)
+    return loaded
+
+
+def foreign(loaded: list[str]) -> set[str]:
+    """The public modules in ``loaded`` that are neither ours, a declared
+    dependency nor the standard library."""
+    allowed = ALLOWED_TOP_LEVEL | set(sys.stdlib_module_names)
+    return {
         name
         for name in loaded
-        if name.split(".")[0] not in ALLOWED_TOP_LEVEL | stdlib
-        and not name.startswith("_")
+        if name.split(".")[0] not in allowed and not name.startswith("_")
     }
-    assert foreign == set()
+
+
+def test_import_loads_only_declared_dependencies() -> None:
+    loaded = modules_loaded_by("import kolben.cli")
+    assert foreign(loaded) == set()
     parts = {name for name in loaded if name.startswith("kolben.")}
     assert {name.split(".")[1] for name in parts} == {"cli", "contexts"}
     # python-dotenv and the shell's modules are only imported when used.
@@ -33,35 +43,18 @@ def test_import_loads_only_declared_dependencies() -> None:
 
 
 def test_every_name_loads_only_declared_dependencies() -> None:
-    code = (
-        "import sys, json; before = set(sys.modules); import kolben.cli;"
-        " [getattr(kolben.cli, name) for name in dir(kolben.cli)];"
-        " print(json.dumps(sorted(set(sys.modules) - before)))"
+    loaded = modules_loaded_by(
+        "import kolben.cli; [getattr(kolben.cli, name) for name in dir(kolben.cli)]"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    loaded = json.loads(out)
-    stdlib = set(sys.stdlib_module_names)
-    assert {
-        name
-        for name in loaded
-        if name.split(".")[0] not in ALLOWED_TOP_LEVEL | stdlib
-        and not name.startswith("_")
-    } == set()
+    assert foreign(loaded) == set()
     assert "kolben.cli.group" in loaded
 
 
 def test_app_class_facets_do_not_load_click() -> None:
     # An application class mixes the facets in when its module is imported;
     # click arrives with the first use of its commands.
-    code = (
-        "import sys, json; from kolben.cli import CliAppFacet, CliBlueprintFacet,"
-        " register_app_class, load_dotenv, get_debug_flag, get_load_dotenv;"
-        " print(json.dumps(sorted(sys.modules)))"
+    loaded = modules_loaded_by(
+        "from kolben.cli import CliAppFacet, CliBlueprintFacet, register_app_class,"
+        " load_dotenv, get_debug_flag, get_load_dotenv"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    loaded = json.loads(out)
     assert [name for name in loaded if name.partition(".")[0] == "click"] == []
