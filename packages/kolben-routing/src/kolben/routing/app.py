@@ -580,20 +580,7 @@ class RoutingApp(HookQueries):
         if _scheme is not None and not external:
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
-        if type(self).inject_url_defaults is not _INJECT_URL_DEFAULTS:
-            self.inject_url_defaults(endpoint, values)
-        else:
-            # inject_url_defaults inlined: most endpoints have no URL default
-            # functions, and this runs for every URL built.
-            cache = self._query_cache
-            if cache.seen != cache.stamp.value:
-                cache.reset()
-            try:
-                defaults = cache.url_defaults[endpoint]
-            except KeyError:
-                defaults = self.url_default_functions_for(endpoint)
-            for func in defaults:
-                func(endpoint, values)
+        self.inject_url_defaults(endpoint, values)
         try:
             built = adapter.build(
                 endpoint,
@@ -640,7 +627,6 @@ class RoutingApp(HookQueries):
         raise
 
 
-_INJECT_URL_DEFAULTS = RoutingApp.inject_url_defaults
 _URL_FOR = RoutingApp.url_for
 
 
