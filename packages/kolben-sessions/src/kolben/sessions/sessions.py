@@ -385,7 +385,6 @@ class SessionInterface:
 
 
 _stock_vary = _SansIOResponse.vary
-_stock_set_cookie = _SansIOResponse.set_cookie
 
 
 def _vary_on_cookie(response: Response) -> None:
@@ -413,11 +412,10 @@ def _make_serializer(
     digest_method: t.Any,
     key_derivation: str,
     serializer: t.Any,
-    kind: type[URLSafeTimedSerializer] = CookieSerializer,
 ) -> URLSafeTimedSerializer:
     # Strings and bytes may mix; itsdangerous turns each into bytes.
     secret_keys: t.Any = list(keys)
-    return kind(
+    return CookieSerializer(
         secret_keys,
         salt=salt,
         serializer=serializer,
@@ -497,8 +495,7 @@ class SecureCookieSessionInterface(SessionInterface):
         try:
             hash(ident)
         except TypeError:
-            # Built for this request only: not worth preparing the shortcuts.
-            return _make_serializer(*ident, kind=URLSafeTimedSerializer)
+            return _make_serializer(*ident)
 
         return _cached_serializer(*ident)
 
@@ -557,30 +554,35 @@ class SecureCookieSessionInterface(SessionInterface):
             _vary_on_cookie(response)
 
         try:
-            self._store(app, session, response, accessed)
+            self._store(app, session, response)
         finally:
             # Looking at the session to decide what to store is not the app
             # reading it: keep the flag as the request left it.
             if session.accessed != accessed:
                 session.accessed = accessed
 
+    def _cookie_attributes(self, app: SessionApp) -> dict[str, t.Any]:
+        """The attributes the session cookie is set and deleted with, from
+        the ``get_cookie_*`` methods."""
+        return {
+            "path": self.get_cookie_path(app),
+            "domain": self.get_cookie_domain(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": self.get_cookie_httponly(app),
+            "samesite": self.get_cookie_samesite(app),
+            "partitioned": self.get_cookie_partitioned(app),
+        }
+
     def _store(
         self,
         app: SessionApp,
         session: SessionMixin,
         response: Response,
-        varied: bool,
     ) -> None:
         if not session:
             if session.modified:
                 response.delete_cookie(
-                    self.get_cookie_name(app),
-                    path=self.get_cookie_path(app),
-                    domain=self.get_cookie_domain(app),
-                    secure=self.get_cookie_secure(app),
-                    httponly=self.get_cookie_httponly(app),
-                    samesite=self.get_cookie_samesite(app),
-                    partitioned=self.get_cookie_partitioned(app),
+                    self.get_cookie_name(app), **self._cookie_attributes(app)
                 )
                 _vary_on_cookie(response)
 
@@ -609,13 +611,6 @@ class SecureCookieSessionInterface(SessionInterface):
             self.get_cookie_name(app),
             signer.dumps(data),
             expires=self.get_expiration_time(app, session),
-            path=self.get_cookie_path(app),
-            domain=self.get_cookie_domain(app),
-            secure=self.get_cookie_secure(app),
-            httponly=self.get_cookie_httponly(app),
-            samesite=self.get_cookie_samesite(app),
-            partitioned=self.get_cookie_partitioned(app),
+            **self._cookie_attributes(app),
         )
-        # Once added, werkzeug's set_cookie leaves "Cookie" in Vary.
-        if not varied or type(response).set_cookie is not _stock_set_cookie:
-            _vary_on_cookie(response)
+        _vary_on_cookie(response)
