@@ -22,7 +22,6 @@ something is connected to them.
 from __future__ import annotations
 
 import collections.abc as cabc
-import functools
 import sys
 import typing as t
 
@@ -65,17 +64,12 @@ _UNSET: t.Any = object()
 _HTTP_CALL = HTTPException.__call__
 
 
-@functools.lru_cache(maxsize=1024)
-def _endpoint_chain(endpoint: str) -> tuple[str, ...]:
-    return blueprint_chain(endpoint.rpartition(".")[0])
-
-
 def request_chain(request: Request) -> tuple[str, ...]:
     """The blueprint chain of ``request``'s endpoint, innermost first: the
-    key for the app's hook lookups. Computed once per endpoint.
+    key for the app's (cached) hook lookups.
     """
     rule = request.url_rule
-    return () if rule is None else _endpoint_chain(rule.endpoint)
+    return () if rule is None else blueprint_chain(rule.endpoint.rpartition(".")[0])
 
 
 def _bad_tuple(rv: tuple[t.Any, ...]) -> str:
