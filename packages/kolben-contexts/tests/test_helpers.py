@@ -128,3 +128,49 @@ def test_stream_started_in_another_context_pops_cleanly(
         stream = contextvars.copy_context().run(stream_with_context, generate())
     assert list(stream) == ["async"]
     assert not has_request_context()
+
+
+def test_copy_made_before_the_session_opened_shares_it(
+    app: t.Any, environ: t.Callable[..., t.Any]
+) -> None:
+    # Regression: with lazy sessions the copy used to open a session of its
+    # own, and what it wrote never reached the original (nor the response).
+    with app.request_context(environ("/?user=ann")) as ctx:
+        assert not ctx.session_is_open
+
+        @copy_current_request_context
+        def work() -> None:
+            session["from_thread"] = "yes"
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        assert session["from_thread"] == "yes"
+        assert ctx.session is session._get_current_object()
+    assert app.session_interface.opened == 1
+
+
+def test_every_teardown_function_runs_and_the_first_failure_is_raised(
+    app: t.Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    ran: list[str] = []
+
+    def failing(name: str) -> t.Callable[[BaseException | None], None]:
+        def teardown(exc: BaseException | None) -> None:
+            ran.append(name)
+            raise LookupError(name)
+
+        return teardown
+
+    app.teardown_appcontext(lambda exc: ran.append("first"))
+    app.teardown_appcontext(failing("second"))
+    app.teardown_appcontext(failing("third"))
+    app.teardown_appcontext(lambda exc: ran.append("fourth"))
+    ctx = app.app_context()
+    ctx.push()
+    with pytest.raises(LookupError, match="third"):
+        ctx.pop()
+    # Last registered first; the failures stopped nothing.
+    assert ran == ["fourth", "third", "second", "first"]
+    logged = [r.exc_info[1] for r in caplog.records if r.exc_info]
+    assert [str(e) for e in logged] == ["third", "second"]

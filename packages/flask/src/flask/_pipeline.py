@@ -32,6 +32,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kolben.contexts import _cv_app
 from kolben.contexts import _cv_request
+from kolben.contexts import call_teardown_functions
 from kolben.contexts import request_tearing_down
 from kolben.routing import blueprint_chain
 from kolben.sessions import SecureCookieSessionInterface
@@ -338,8 +339,9 @@ class RequestPipeline:
         if exc is _UNSET:
             exc = sys.exc_info()[1]
         req: Request = _cv_request.get().request  # type: ignore[assignment]
-        for func in self.teardown_request_funcs_for(request_chain(req)):
-            self.ensure_sync(func)(exc)
+        funcs = self.teardown_request_funcs_for(request_chain(req))
+        if funcs:
+            call_teardown_functions(self, funcs, exc)
         if request_tearing_down.receivers:
             self._notify(request_tearing_down, exc=exc)
 

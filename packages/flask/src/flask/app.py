@@ -78,6 +78,7 @@ from ._pipeline import RequestPipeline
 from ._static import StaticFilesFacet
 from .config import Config
 from .config import ConfigAttribute
+from .helpers import _encode_line_breaks
 from .helpers import get_debug_flag as get_debug_flag
 from .helpers import get_flashed_messages as get_flashed_messages
 from .helpers import get_load_dotenv as get_load_dotenv
@@ -406,10 +407,16 @@ class Flask(
         :func:`~flask.redirect` calls it inside an app context, so an app can
         change how redirects are made.
 
+        CR and LF in ``location`` are percent-encoded (``%0D``, ``%0A``):
+        the target is often user-supplied, and a raw line break would make
+        the ``Location`` header invalid (a 500) instead of a redirect.
+
         :param location: the URL to redirect to.
         :param code: the status code.
         """
-        return _wz_redirect(location, code=code, Response=self.response_class)
+        return _wz_redirect(
+            _encode_line_breaks(location), code=code, Response=self.response_class
+        )
 
     def ensure_sync(self, func: cabc.Callable[..., T]) -> cabc.Callable[..., T]:
         """Return ``func`` callable synchronously: coroutine functions are

@@ -63,6 +63,10 @@ def redirect(
     change how redirects are made; otherwise werkzeug's
     :func:`~werkzeug.utils.redirect`.
 
+    CR and LF in ``location`` (it is often a user-supplied ``next=`` value)
+    are percent-encoded (``%0D``, ``%0A``), so the result is always a valid
+    redirect to that one target, never a header error.
+
     :param location: the URL to redirect to.
     :param code: the status code, 302 by default.
     :param Response: the response class, used only without an app.
@@ -71,7 +75,32 @@ def redirect(
     if ctx is not None:
         app: t.Any = ctx.app
         return app.redirect(location, code=code)  # type: ignore[no-any-return]
-    return _wz_redirect(location, code=code, Response=Response)
+    return _wz_redirect(_encode_line_breaks(location), code=code, Response=Response)
+
+
+def _encode_line_breaks(location: str) -> str:
+    """Percent-encode CR and LF in a redirect target.
+
+    A target often comes from the client (a ``next=`` parameter); a raw line
+    break cannot go into the ``Location`` header, so rather than failing with
+    a header error (a 500) it is encoded as in any URL, and the redirect stays
+    on the one target the client gave.
+    """
+    if "\r" in location or "\n" in location:
+        return location.replace("\r", "%0D").replace("\n", "%0A")
+    return location
+
+
+def _valid_flashes(value: t.Any) -> list[tuple[str, str]]:
+    """The flashed messages stored in a session, or none when the stored value
+    is not a list of ``(category, message)`` pairs (a session signed with the
+    app's key but written by other code).
+    """
+    if isinstance(value, list) and all(
+        isinstance(item, (tuple, list)) and len(item) == 2 for item in value
+    ):
+        return value
+    return []
 
 
 def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
@@ -106,7 +135,7 @@ def flash(message: str, category: str = "message") -> None:
         ``"warning"`` are customary.
     """
     # Reassign rather than append in place: assigning marks the session modified.
-    flashes = session.get("_flashes", [])
+    flashes = _valid_flashes(session.get("_flashes", []))
     flashes.append((category, message))
     session["_flashes"] = flashes
     app = current_app._get_current_object()
@@ -143,7 +172,8 @@ def get_flashed_messages(
     """Return the flashed messages and remove them from the session.
 
     The first call in a request takes them from the session; later calls in the
-    same request return the same messages.
+    same request return the same messages. A stored ``_flashes`` value that is
+    not a list of ``(category, message)`` pairs counts as no messages.
 
     :param with_categories: return ``(category, message)`` tuples.
     :param category_filter: only return messages of these categories.
@@ -153,7 +183,10 @@ def get_flashed_messages(
         ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
     flashes: list[tuple[str, str]] | None = ctx.flashes
     if flashes is None:
-        flashes = ctx.session.pop("_flashes") if "_flashes" in ctx.session else []
+        session = ctx.session
+        flashes = (
+            _valid_flashes(session.pop("_flashes")) if "_flashes" in session else []
+        )
         ctx.flashes = flashes
     if category_filter:
         wanted = set(category_filter)

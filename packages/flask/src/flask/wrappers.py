@@ -15,11 +15,14 @@ from werkzeug.datastructures import Headers
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest as BadRequest
 from werkzeug.exceptions import HTTPException as HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.utils import cached_property
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
+from werkzeug.wsgi import get_content_length
+from werkzeug.wsgi import LimitedStream
 
 from kolben.contexts import _cv_app
 from kolben.contexts import current_app as current_app
@@ -209,6 +212,64 @@ class Request(RequestBase):
 
             attach_enctype_error_multidict(self)
 
+    @cached_property
+    def stream(self) -> t.IO[bytes]:
+        """The body as a stream, limited to :attr:`max_content_length`.
+
+        As werkzeug's, except for a body without ``Content-Length`` (chunked)
+        that the server terminates: reading past the limit fails with 413
+        instead of ending silently at the limit, so a view never sees a
+        truncated body.
+        """
+        environ = self.environ
+        limit = self.max_content_length
+        if (
+            limit is None
+            or self.shallow
+            or get_content_length(environ) is not None
+            or not environ.get("wsgi.input_terminated")
+        ):
+            return super().stream
+        return _MaxLimitedStream(environ["wsgi.input"], limit, is_max=True)  # type: ignore[return-value]
+
+    @cached_property
+    def url(self) -> str:
+        """The full URL of the request; a malformed host or forwarded header
+        (see :class:`~werkzeug.middleware.proxy_fix.ProxyFix`) fails with 400.
+        """
+        return _client_url(lambda: super(Request, self).url)
+
+    @cached_property
+    def base_url(self) -> str:
+        """:attr:`url` without the query string; 400 when malformed."""
+        return _client_url(lambda: super(Request, self).base_url)
+
+    @cached_property
+    def root_url(self) -> str:
+        """The scheme, host and root path; 400 when malformed."""
+        return _client_url(lambda: super(Request, self).root_url)
+
+    @cached_property
+    def host_url(self) -> str:
+        """The scheme and host only; 400 when malformed."""
+        return _client_url(lambda: super(Request, self).host_url)
+
+    def get_json(
+        self, force: bool = False, silent: bool = False, cache: bool = True
+    ) -> t.Any:
+        """Parse the body as JSON, as werkzeug's ``get_json`` does.
+
+        A body nested too deeply for the parser is a client error like any
+        other undecodable body: :meth:`on_json_loading_failed` (400), or
+        ``None`` when ``silent``.
+        """
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError("JSON nested too deeply"))
+
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         """Called when :meth:`get_json` cannot decode the body.
 
@@ -222,6 +283,31 @@ class Request(RequestBase):
             if _in_debug_app():
                 raise
             raise BadRequest() from detailed
+
+
+def _client_url(build: cabc.Callable[[], str]) -> str:
+    # The host and prefix come from the client (or forwarded headers it set);
+    # one that cannot form a URL is its error, not the app's.
+    try:
+        return build()
+    except ValueError as e:
+        raise BadRequest(
+            "The request's host or forwarded headers are malformed."
+        ) from e
+
+
+class _MaxLimitedStream(LimitedStream):
+    """A stream whose limit is a maximum, checked by reading one byte past it."""
+
+    def on_exhausted(self) -> None:
+        if self._stream.read(1):
+            raise RequestEntityTooLarge()
+
+    def readall(self) -> bytes:
+        data = super().readall()
+        if self.is_exhausted:
+            self.on_exhausted()
+        return data
 
 
 class Response(ResponseBase):

@@ -19,6 +19,7 @@ from .globals import request as request
 from .globals import request_ctx as request_ctx
 from .globals import session as session
 from .helpers import after_this_request as after_this_request
+from .helpers import call_teardown_functions as call_teardown_functions
 from .helpers import copy_current_request_context as copy_current_request_context
 from .helpers import has_app_context as has_app_context
 from .helpers import has_request_context as has_request_context

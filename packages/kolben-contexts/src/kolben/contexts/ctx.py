@@ -9,6 +9,7 @@ and, when the outermost push of that context ends, runs the teardown callbacks.
 from __future__ import annotations
 
 import collections.abc as cabc
+import logging
 import sys
 import typing as t
 from types import TracebackType
@@ -84,6 +85,21 @@ class AppCtxGlobals:
             return object.__repr__(self)
         # The repr Flask users know from their debuggers.
         return f"<flask.g of {getattr(ctx.app, 'name', ctx.app)!r}>"
+
+
+def _pop_keeping_first_error(ctx: AppContext, exc: BaseException | None) -> None:
+    """Pop ``ctx`` while a request teardown failure is propagating.
+
+    Its own teardown still runs; a failure there (already logged when it
+    comes from a teardown function) must not replace the first one.
+    """
+    try:
+        ctx.pop(exc)
+    except Exception:
+        logging.getLogger("kolben.contexts").debug(
+            "App context teardown failed after a request teardown failure",
+            exc_info=True,
+        )
 
 
 class _Context:
@@ -259,12 +275,19 @@ class RequestContext(_Context):
         Use it to run code that needs this request in another thread or greenlet
         (see :func:`~kolben.contexts.copy_current_request_context`). The copy
         shares the request object, so don't read the body in both.
+
+        The session is opened now if the request has not opened it yet, so
+        the copy and the original always share one session object and writes
+        made through the copy reach the response.
         """
+        # Opening here rather than lazily in each context: two lazy contexts
+        # would each open a session of their own, and the copy's writes would
+        # be lost (the response saves the original's).
         return type(self)(
             self.app,
             self.request.environ,
             request=self.request,
-            session=self._opened_session,
+            session=self.session,
         )
 
     def match_request(self) -> None:
@@ -312,12 +335,16 @@ class RequestContext(_Context):
             currently being handled, if any.
         """
         last = len(self._tokens) == 1
+        failed = False
         try:
             if last:
                 if exc is _UNSET:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_request(exc)
                 self.request.close()
+        except Exception:
+            failed = True
+            raise
         finally:
             try:
                 self._reset()
@@ -327,7 +354,10 @@ class RequestContext(_Context):
                     self.request.environ["werkzeug.request"] = None
                 implicit = self._implicit_app_ctxs.pop()
                 if implicit is not None:
-                    implicit.pop(exc)
+                    if failed:
+                        _pop_keeping_first_error(implicit, exc)
+                    else:
+                        implicit.pop(exc)
 
     def __repr__(self) -> str:
         return (

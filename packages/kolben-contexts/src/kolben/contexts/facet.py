@@ -13,6 +13,7 @@ import typing as t
 from .ctx import AppContext
 from .ctx import AppCtxGlobals
 from .ctx import RequestContext
+from .helpers import call_teardown_functions
 from .signals import appcontext_tearing_down
 
 if t.TYPE_CHECKING:
@@ -93,11 +94,14 @@ class ContextsAppFacet:
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         """Run the teardown callbacks, last registered first, then send
         ``appcontext_tearing_down``. Called when an app context is popped.
+
+        A failing callback does not stop the others: each failure is logged
+        and the first is raised once all have run (and the signal is then not
+        sent, as when a single callback fails).
         """
         app: ContextApp = self  # type: ignore[assignment]
         funcs = self.__dict__.get("_teardown_appcontext")
         if funcs:
-            for func in reversed(funcs):
-                app.ensure_sync(func)(exc)
+            call_teardown_functions(app, reversed(funcs), exc)
         if appcontext_tearing_down.receivers:
             appcontext_tearing_down.send(self, _async_wrapper=app.ensure_sync, exc=exc)

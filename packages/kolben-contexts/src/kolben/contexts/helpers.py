@@ -7,6 +7,7 @@ uses :mod:`kolben.contexts`.
 from __future__ import annotations
 
 import collections.abc as cabc
+import logging
 import typing as t
 from functools import update_wrapper
 
@@ -17,6 +18,40 @@ F = t.TypeVar("F", bound=cabc.Callable[..., t.Any])
 AfterRequestCallable = t.TypeVar(
     "AfterRequestCallable", bound=cabc.Callable[..., t.Any]
 )
+
+
+def call_teardown_functions(
+    app: t.Any,
+    funcs: cabc.Iterable[cabc.Callable[[BaseException | None], t.Any]],
+    exc: BaseException | None,
+) -> None:
+    """Call every teardown function with ``exc``, even when some of them fail.
+
+    Teardown functions release what a request or app context held (database
+    connections, transactions, files), so one failing must not skip the rest.
+    Each failure is logged on ``app.logger`` (or the ``kolben.contexts`` logger
+    when the app has none); once all have run, the first failure is raised
+    again. Each function is called through ``app.ensure_sync``.
+
+    :param app: the application whose teardown functions these are.
+    :param funcs: the functions, in the order they should run.
+    :param exc: the exception that ended the context, or ``None``.
+
+    .. versionadded:: 0.1.0
+    """
+    first: Exception | None = None
+    for func in funcs:
+        try:
+            app.ensure_sync(func)(exc)
+        except Exception as e:
+            logger = getattr(app, "logger", None)
+            if not isinstance(logger, logging.Logger):
+                logger = logging.getLogger("kolben.contexts")
+            logger.error("Exception in teardown function %r", func, exc_info=e)
+            if first is None:
+                first = e
+    if first is not None:
+        raise first
 
 
 def has_app_context() -> bool:

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
 from kolben.contexts import _cv_request
+from kolben.contexts import call_teardown_functions
 from kolben.contexts import ContextsAppFacet
 from kolben.contexts import request_tearing_down
 
@@ -348,6 +349,5 @@ class Router(ContextsAppFacet, RoutingApp):
         ``request_tearing_down``; called when the request context is popped.
         """
         chain = _chain(_current().request)
-        for func in self.teardown_request_funcs_for(chain):
-            self.ensure_sync(func)(exc)
+        call_teardown_functions(self, self.teardown_request_funcs_for(chain), exc)
         request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
