@@ -162,6 +162,10 @@ def stream_with_context(
                 yield request.args["name"]
             return generate()
 
+    The request's teardown functions run once, when the request ends (before
+    a server streams the body); the stream then sees the same contexts but
+    does not run them a second time.
+
     :raises RuntimeError: outside a request context (when the generator is
         wrapped, not when it is first iterated).
     """
@@ -185,14 +189,33 @@ def stream_with_context(
     app_ctx = _cv_app.get()
 
     def run_in_context() -> cabc.Iterator[t.AnyStr]:
-        # The app context first, so the request context reuses it rather than
-        # pushing one of its own.
-        with app_ctx, request_ctx:
+        if not request_ctx._tokens:
+            # The request already ended, and its teardown functions ran when
+            # its context was popped: make the contexts current again for
+            # the stream without tearing them down a second time.
+            app_ctx._set()
+            request_ctx._set()
             try:
-                yield from inner
+                yield from _closing(inner)
             finally:
-                close = getattr(inner, "close", None)
-                if close is not None:
-                    close()
+                try:
+                    request_ctx._reset()
+                finally:
+                    app_ctx._reset()
+            return
+        # Streamed while the request is still active (inside a test's
+        # request context): an ordinary nested push. The app context first,
+        # so the request context reuses it rather than pushing its own.
+        with app_ctx, request_ctx:
+            yield from _closing(inner)
 
     return run_in_context()
+
+
+def _closing(inner: cabc.Iterator[t.AnyStr]) -> cabc.Iterator[t.AnyStr]:
+    try:
+        yield from inner
+    finally:
+        close = getattr(inner, "close", None)
+        if close is not None:
+            close()
