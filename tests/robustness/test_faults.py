@@ -177,7 +177,8 @@ def test_a_client_disconnecting_mid_upload_leaves_the_server_up(
                 + b"Content-Length: 100000\r\n\r\n"
                 + b"x" * 1000
             )
-        wait_for(lambda: torn_down[("request", rid)] == 1)
+        key = ("request", rid)
+        wait_for(lambda key=key: torn_down[key] == 1)  # type: ignore[misc]
         assert get(address, f"after-{rid}") == (200, b"ok")
     wait_for(lambda: len(torn_down) == 40)
     assert set(torn_down.values()) == {1}

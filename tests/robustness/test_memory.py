@@ -12,9 +12,9 @@ import json
 import pathlib
 
 import pytest
-from conftest import Figures
 from conftest import call
 from conftest import environ
+from conftest import Figures
 
 import flask
 
