@@ -222,15 +222,12 @@ class Request(RequestBase):
         truncated body.
         """
         environ = self.environ
-        limit = self.max_content_length
-        if (
-            limit is None
-            or self.shallow
-            or get_content_length(environ) is not None
-            or not environ.get("wsgi.input_terminated")
-        ):
-            return super().stream
-        return _MaxLimitedStream(environ["wsgi.input"], limit, is_max=True)  # type: ignore[return-value]
+        # Cheapest test first: most bodies are not server-terminated streams.
+        if environ.get("wsgi.input_terminated") and not self.shallow:
+            limit = self.max_content_length
+            if limit is not None and get_content_length(environ) is None:
+                return _MaxLimitedStream(environ["wsgi.input"], limit, is_max=True)  # type: ignore[return-value]
+        return _werkzeug_stream(self)
 
     @cached_property
     def url(self) -> str:
@@ -283,6 +280,12 @@ class Request(RequestBase):
             if _in_debug_app():
                 raise
             raise BadRequest() from detailed
+
+
+# werkzeug's own stream property, called without its caching (ours caches).
+_werkzeug_stream: cabc.Callable[[RequestBase], t.IO[bytes]] = vars(RequestBase)[
+    "stream"
+].fget
 
 
 def _client_url(build: cabc.Callable[[], str]) -> str:
