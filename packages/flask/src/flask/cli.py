@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys as sys
 import typing as t
 from functools import update_wrapper as update_wrapper
 from operator import itemgetter as itemgetter
 from types import ModuleType as ModuleType
 
+import click as click
 from click.core import ParameterSource as ParameterSource
 from werkzeug.serving import is_running_from_reloader as is_running_from_reloader
 from werkzeug.serving import run_simple as run_simple
@@ -38,3 +40,20 @@ from kolben.cli import with_appcontext as with_appcontext
 from kolben.contexts import current_app as current_app
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def _called_with_wrong_args(f: t.Callable[..., t.Any]) -> bool:
+    """Whether the ``TypeError`` being handled came from calling ``f`` with
+    arguments it does not accept (``True``), rather than from inside ``f``.
+
+    Flask's private helper, kept with its signature because extensions call
+    it from their own app factories' ``except TypeError`` blocks. Call it
+    inside that block: it reads the traceback of the current exception.
+    """
+    tb = sys.exc_info()[2]
+    while tb is not None:
+        # A frame running f's code means f was entered: the error is its own.
+        if tb.tb_frame.f_code is f.__code__:
+            return False
+        tb = tb.tb_next
+    return True

@@ -12,3 +12,6 @@ from kolben.routing import setupmethod as setupmethod
 from kolben.routing.scaffold import _endpoint_from_view_func  # noqa: F401
 
 from .._instance import find_package as find_package
+
+#: Flask's marker for "argument not given", imported from here by extensions.
+_sentinel = object()
