@@ -53,6 +53,7 @@ from werkzeug.wsgi import get_host as get_host
 from kolben.cli import CliAppFacet
 from kolben.cli import load_dotenv as _load_dotenv
 from kolben.cli import register_app_class
+from kolben.contexts import _cv_request
 from kolben.contexts import AppContext as AppContext
 from kolben.contexts import appcontext_tearing_down as appcontext_tearing_down
 from kolben.contexts import ContextsAppFacet
@@ -93,6 +94,7 @@ from .wrappers import Response
 
 if t.TYPE_CHECKING:
     from . import cli as cli
+    from ._errors import _ExcInfo
 
 T = t.TypeVar("T")
 
@@ -332,6 +334,17 @@ class Flask(
         using it to take over.
         """
         return create_logger(self)
+
+    # Here rather than with the other error handling in _errors: a log record
+    # names the module and function it was made in, and Flask users grep their
+    # logs for "ERROR in app: Exception on ...".
+    def log_exception(self, exc_info: _ExcInfo) -> None:
+        """Log an unhandled error (with its traceback) to :attr:`logger`; called
+        by :meth:`handle_exception` when the error does not propagate. Override
+        to log elsewhere or not at all.
+        """
+        req = _cv_request.get().request
+        self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=exc_info)
 
     @property
     def debug(self) -> bool:
