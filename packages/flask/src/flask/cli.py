@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import ast as ast
+import collections.abc as cabc  # noqa: F401
+import importlib as importlib
+import inspect as inspect
+import os as os
+import platform as platform
+import re as re
 import sys as sys
+import traceback as traceback
 import typing as t
 from functools import update_wrapper as update_wrapper
 from operator import itemgetter as itemgetter
@@ -37,6 +45,10 @@ from kolben.cli import shell_command as shell_command
 from kolben.cli import show_server_banner as show_server_banner
 from kolben.cli import version_option as version_option
 from kolben.cli import with_appcontext as with_appcontext
+from kolben.cli.group import _app_option as _app_option
+from kolben.cli.group import _debug_option as _debug_option
+from kolben.cli.group import _env_file_option as _env_file_option
+from kolben.cli.options import validate_key as _validate_key  # noqa: F401
 from kolben.contexts import current_app as current_app
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])

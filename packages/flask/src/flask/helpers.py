@@ -4,6 +4,7 @@ responses and URLs, and reading Flask's environment switches.
 
 from __future__ import annotations
 
+import importlib as importlib
 import os
 import sys as sys
 import typing as t
