@@ -75,6 +75,7 @@ EXTENSION_NAMES: list[tuple[str, str, str]] = [
     ("flask.sansio.scaffold", "_sentinel", "issue 22"),
     ("flask.sansio.scaffold", "_endpoint_from_view_func", "flask-restx"),
     ("flask.ctx", "_AppCtxGlobals", "issue 22"),
+    ("flask.sansio.app", "_AppCtxGlobals", "issue 22"),
     ("flask.globals", "request_ctx", "Flask-SocketIO, Flask-Limiter, DebugToolbar"),
     ("flask.globals", "app_ctx", "Flask-SocketIO, Flask-SQLAlchemy, Flask-Assets"),
     ("flask.views", "http_method_funcs", "flask-restx, flask-apispec"),
@@ -204,7 +205,10 @@ def test_called_with_wrong_args() -> None:
 
 def test_app_ctx_globals_upstream_name() -> None:
     from flask.ctx import _AppCtxGlobals
+    from flask.sansio.app import _AppCtxGlobals as sansio_name
 
+    assert sansio_name is _AppCtxGlobals
+    assert flask.Flask.app_ctx_globals_class is _AppCtxGlobals
     app = flask.Flask(__name__)
     with app.app_context():
         assert isinstance(flask.g._get_current_object(), _AppCtxGlobals)  # type: ignore[attr-defined]
