@@ -18,8 +18,13 @@ upstream passes and we do not, and fails if there is any.
 It also checks the API surface: for every Flask module path (``flask``,
 ``flask.app``, ... ``flask.typing``), every public name of upstream's module
 (its ``dir()`` in the throwaway virtualenv, without ``_`` names, and without
-the standard-library modules it happens to import) must exist on ours.
-Missing names are printed and fail the run.
+the standard-library modules it happens to import) must exist on ours. And
+for every module of the sdist's ``src/flask/`` (``flask.sansio.*`` included),
+every name its top level binds, imports included, must exist on ours too,
+unless ``tools/conformance_omissions.json`` leaves it out with a reason
+(``tools/_upstream_names.py`` lists the names from the source's AST, in
+memory). Missing names are printed, grouped as public, private and
+re-exported, and an unexplained one fails the run.
 
 Results go to ``.cache/conformance/results.json``; the baseline of a full run
 is kept in ``.cache/conformance/baseline.json`` for ``--only-ours``.
@@ -55,6 +60,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
+import _upstream_names
 from _workspace import check_run
 from _workspace import clean_env
 from _workspace import find_tool
@@ -458,6 +464,41 @@ def missing_names(
     return missing
 
 
+def all_expected_names(
+    public: dict[str, list[str]], module_names: dict[str, dict[str, str]]
+) -> dict[str, list[str]]:
+    """Return, by module, the public names of upstream's ``dir()`` together
+    with every name its source binds at the top level.
+    """
+    wanted: dict[str, list[str]] = {}
+    for module in sorted({*public, *module_names}):
+        names = {*public.get(module, ()), *module_names.get(module, {})}
+        wanted[module] = sorted(names)
+    return wanted
+
+
+def print_api_report(
+    wanted: dict[str, list[str]],
+    missing: dict[str, list[str]],
+    omitted: dict[str, list[str]],
+    module_names: dict[str, dict[str, str]],
+) -> None:
+    """Print the name comparison: totals, deliberate omissions, and the names
+    missing without an explanation, grouped as public, private and re-exported.
+    """
+    total = sum(len(v) for v in wanted.values())
+    left_out = sum(len(v) for v in omitted.values())
+    count = sum(len(v) for v in missing.values())
+    print(
+        f"\nAPI surface: {total} module-level names of {len(wanted)} modules;"
+        f" {left_out} deliberately omitted (tools/conformance_omissions.json),"
+        f" {count} missing without a reason"
+    )
+    for group, names in _upstream_names.grouped(missing, module_names).items():
+        if names:
+            print(f"  {group} ({len(names)}): {', '.join(names)}")
+
+
 def figures(result: RunResult, expected: t.Iterable[str] = ()) -> str:
     """Return ``P passed, F failed``; expected tests never reported count as failed."""
     absent = sum(1 for test in expected if test not in result.tests)
@@ -510,9 +551,12 @@ def main(argv: list[str] | None = None) -> int:
 
     versions = shared_versions()
     try:
-        suite = extract_tests(download_sdist())
+        sdist = download_sdist()
+        suite = extract_tests(sdist)
+        module_names = _upstream_names.sdist_names(sdist, FLASK_VERSION)
+        omissions = _upstream_names.load_omissions()
         ours_at = flask_location(sys.executable, suite)
-    except (WorkspaceError, OSError) as error:
+    except (WorkspaceError, OSError, ValueError, SyntaxError) as error:
         print(f"conformance: {error}", file=sys.stderr)
         return 1
     home = (ROOT / "packages" / "flask").resolve()
@@ -600,7 +644,13 @@ def main(argv: list[str] | None = None) -> int:
     should_pass = sorted(k for k, v in reference.items() if v == "passed")
     regressions = [k for k in should_pass if ours.tests.get(k) != "passed"]
 
-    missing = missing_names(expected_names, suite) if expected_names else {}
+    wanted = all_expected_names(expected_names or {}, module_names)
+    missing = missing_names(wanted, suite)
+    explained = {
+        module: [n for n in names if n in omissions.get(module, {})]
+        for module, names in missing.items()
+    }
+    missing = _upstream_names.unexplained(missing, omissions)
 
     ok = True
     print(f"\nours: {figures(ours, reference)}  ({ours.seconds:.1f}s)")
@@ -624,15 +674,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {test}  [{ours.tests.get(test, 'not run')}]")
     if missing:
         ok = False
-        count = sum(len(v) for v in missing.values())
-        print(f"\nAPI surface: {count} public name(s) missing from ours:")
-        for module, names in sorted(missing.items()):
-            print(f"  {module}: {', '.join(names)}")
-    elif expected_names:
-        total = sum(len(v) for v in expected_names.values())
-        print(
-            f"\nAPI surface: all {total} public names of {len(expected_names)} modules"
-        )
+    print_api_report(wanted, missing, explained, module_names)
 
     results = {
         "flask": FLASK_VERSION,
@@ -646,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "regressions": regressions,
         "api_missing": missing,
+        "api_omitted": {k: v for k, v in explained.items() if v},
     }
     (CACHE / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True))
     details = [ours.log, CACHE / "results.json"]

@@ -29,15 +29,27 @@ from _workspace import ROOT
 EXAMPLE = ROOT / "docs" / "examples" / "flaskr"
 
 
+#: The ``--help`` text: plain words, where the module docstring is reST.
+DESCRIPTION = (
+    "Serve the Flaskr tutorial application with this repository's flask, on"
+    " the development server. The database is created on first run. Stop it"
+    " with Ctrl+C."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Serve the demo until interrupted; return the server's exit status."""
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        epilog="--debug is passed on to the development server.",
+    parser = argparse.ArgumentParser(prog="hatch run demo", description=DESCRIPTION)
+    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
+    parser.add_argument("--port", type=int, default=5000, help="default: %(default)s")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="debug mode: the interactive debugger and the reloader (never in public)",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
-    parser.add_argument("--port", type=int, default=5000, help="default 5000")
     args, extra = parser.parse_known_args(argv)
+    if args.debug:
+        extra.append("--debug")
 
     spec = importlib.util.find_spec("flask")
     origin = pathlib.Path(spec.origin).resolve() if spec and spec.origin else None

@@ -69,3 +69,23 @@ def test_has_level_handler_follows_propagation() -> None:
     finally:
         child.propagate = True
         parent.removeHandler(handler)
+
+
+def test_unhandled_error_record_reads_as_flasks(
+    app: flask.Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    # People grep logs for Flask's "ERROR in app: Exception on ...": the
+    # record's module and function are those a Flask user sees.
+    @app.route("/boom")
+    def boom() -> str:
+        raise ZeroDivisionError
+
+    app.testing = False
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        assert app.test_client().get("/boom").status_code == 500
+    (record,) = caplog.records
+    assert (record.module, record.funcName) == ("app", "log_exception")
+    assert record.getMessage() == "Exception on /boom [GET]"
+    assert record.exc_info is not None
+    formatted = logging.Formatter("%(levelname)s in %(module)s: %(message)s")
+    assert formatted.format(record).startswith("ERROR in app: Exception on /boom [GET]")

@@ -186,6 +186,10 @@ def test_run_defaults(app: t.Any, runner: CliRunner, served: list[t.Any]) -> Non
         (["--debug", "run", "--no-reload"], False, True),
         (["--debug", "run", "--no-debugger"], True, False),
         (["run", "--reload", "--debugger"], True, True),
+        # Flask's quickstart puts --debug after run.
+        (["run", "--debug"], True, True),
+        (["run", "--debug", "--no-debugger"], True, False),
+        (["--debug", "run", "--no-debug"], False, False),
     ],
 )
 def test_run_reloader_and_debugger_follow_debug(

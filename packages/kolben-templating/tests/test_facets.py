@@ -12,11 +12,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from kolben.contexts import g
-from kolben.contexts import session
 from kolben.templating import default_context_processor
 from kolben.templating import Environment
 from kolben.templating import render_template
 from kolben.templating import render_template_string
+from kolben.templating import template_rendered
 
 
 def reverse(s: str) -> str:
@@ -176,19 +176,17 @@ def test_default_context_outside_and_inside_contexts(app: t.Any) -> None:
         context = default_context_processor()
         assert context["g"] is g._get_current_object()  # type: ignore[attr-defined]
         assert context["request"] is ctx.request
-        assert set(context) == {"g", "request", "session"}
+        # As in Flask: templates get the session from the environment's globals.
+        assert set(context) == {"g", "request"}
 
 
 def test_rendering_does_not_open_the_session(app: t.Any) -> None:
     with app.test_request_context() as ctx:
-        context = default_context_processor()
-        assert context["request"] is ctx.request
-        assert context["session"] is session
         render_template_string("{{ request.args }}")
         assert not ctx.session_is_open
         assert render_template_string("{{ session.user }}") == "None"
         assert ctx.session_is_open
-        assert default_context_processor()["session"] is ctx.session
+        assert "session" not in default_context_processor()
     assert app.session_interface.opened == 1
 
 
@@ -302,3 +300,15 @@ def test_the_environment_can_be_replaced(app: t.Any) -> None:
     env = Environment(app)
     app.jinja_env = env
     assert app.jinja_env is env
+
+
+def test_template_rendered_context_has_no_session_key(app: t.Any) -> None:
+    seen: list[set[str]] = []
+
+    def receiver(sender: t.Any, template: t.Any, context: t.Any, **kw: t.Any) -> None:
+        seen.append(set(context))
+
+    with template_rendered.connected_to(receiver, app):
+        with app.test_request_context():
+            render_template_string("{{ session.user }}")
+    assert seen == [{"g", "request"}]

@@ -12,6 +12,10 @@ from __future__ import annotations
 import argparse
 import collections.abc as cabc
 import os
+import socket
+import sys
+
+from werkzeug.serving import is_running_from_reloader
 
 from flask import Flask
 
@@ -33,6 +37,23 @@ def ensure_database(app: Flask) -> bool:
     return True
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Return why the server could not listen on ``host:port``, or ``None``.
+
+    Checked before anything is printed, so that a busy port is reported as
+    such instead of after a "running at" line.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As the development server does, so a recently closed port is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return f"cannot listen on {host}:{port}: {error.strerror or error}"
+    return None
+
+
 def main(argv: cabc.Sequence[str] | None = None) -> int:
     """Parse ``argv``, prepare the database and serve until interrupted.
 
@@ -49,9 +70,18 @@ def main(argv: cabc.Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    # With --debug the reloader runs this again in a child process, which
+    # inherits the listening socket: check and announce only in the first.
+    first = not is_running_from_reloader()
+    if first:
+        problem = port_problem(args.host, args.port)
+        if problem is not None:
+            print(f"flaskr: {problem}; choose another with --port.", file=sys.stderr)
+            return 1
     app = create_app()
     if ensure_database(app):
         print(f"Created the database at {app.config['DATABASE']}", flush=True)
-    print(f"Flaskr is running at http://{args.host}:{args.port}/", flush=True)
+    if first:
+        print(f"Flaskr is running at http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

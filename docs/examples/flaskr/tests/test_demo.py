@@ -79,6 +79,33 @@ def test_main_overrides(
     assert "Flaskr is running at http://0.0.0.0:8123/" in out
 
 
+def test_busy_port_is_reported_before_anything_runs(
+    served: list[dict[str, t.Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["--port", str(port)]) == 1
+
+    assert served == []
+    captured = capsys.readouterr()
+    assert "Flaskr is running" not in captured.out
+    assert f"cannot listen on 127.0.0.1:{port}" in captured.err
+
+
+def test_reloader_child_does_not_announce_again(
+    served: list[dict[str, t.Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # werkzeug's reloader marks the child it starts with this variable.
+    monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
+    assert main(["--debug"]) == 0
+    assert served[-1]["debug"] is True
+    assert "Flaskr is running" not in capsys.readouterr().out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -60,6 +60,9 @@ class ErrorHandling:
         @property
         def logger(self) -> logging.Logger: ...
 
+        # Defined on Flask itself, so that its log records say "app".
+        def log_exception(self, exc_info: _ExcInfo) -> None: ...
+
         def ensure_sync(
             self, func: cabc.Callable[..., t.Any]
         ) -> cabc.Callable[..., t.Any]: ...
@@ -161,14 +164,6 @@ class ErrorHandling:
         if setting is None:
             return self.testing or self.debug
         return bool(setting)
-
-    def log_exception(self, exc_info: _ExcInfo) -> None:
-        """Log an unhandled error (with its traceback) to :attr:`logger`; called
-        by :meth:`handle_exception` when the error does not propagate. Override
-        to log elsewhere or not at all.
-        """
-        req: Request = _cv_request.get().request  # type: ignore[assignment]
-        self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=exc_info)
 
     def should_ignore_error(self, error: BaseException | None) -> bool:
         """Tell whether ``error`` should not be passed to the teardown

@@ -25,6 +25,7 @@ import logging
 import os
 import sys
 import typing as t
+import weakref as weakref
 from datetime import timedelta as timedelta
 from functools import cached_property
 from inspect import CO_COROUTINE
@@ -32,6 +33,7 @@ from inspect import iscoroutinefunction as iscoroutinefunction
 from itertools import chain as chain
 from types import FunctionType
 from types import TracebackType as TracebackType
+from urllib.parse import quote as _url_quote  # noqa: F401
 
 import werkzeug.serving
 from werkzeug.datastructures import Headers as Headers
@@ -53,6 +55,8 @@ from werkzeug.wsgi import get_host as get_host
 from kolben.cli import CliAppFacet
 from kolben.cli import load_dotenv as _load_dotenv
 from kolben.cli import register_app_class
+from kolben.contexts import _cv_app as _cv_app
+from kolben.contexts import _cv_request
 from kolben.contexts import AppContext as AppContext
 from kolben.contexts import appcontext_tearing_down as appcontext_tearing_down
 from kolben.contexts import ContextsAppFacet
@@ -86,6 +90,7 @@ from .helpers import send_from_directory as send_from_directory
 from .json.provider import DefaultJSONProvider
 from .json.provider import JSONProvider
 from .logging import create_logger
+from .sansio.scaffold import _sentinel as _sentinel
 from .signals import got_request_exception as got_request_exception
 from .signals import request_finished as request_finished
 from .signals import request_started as request_started
@@ -94,6 +99,7 @@ from .wrappers import Response
 
 if t.TYPE_CHECKING:
     from . import cli as cli
+    from ._errors import _ExcInfo
 
 T = t.TypeVar("T")
 
@@ -334,6 +340,17 @@ class Flask(
         """
         return create_logger(self)
 
+    # Here rather than with the other error handling in _errors: a log record
+    # names the module and function it was made in, and Flask users grep their
+    # logs for "ERROR in app: Exception on ...".
+    def log_exception(self, exc_info: _ExcInfo) -> None:
+        """Log an unhandled error (with its traceback) to :attr:`logger`; called
+        by :meth:`handle_exception` when the error does not propagate. Override
+        to log elsewhere or not at all.
+        """
+        req = _cv_request.get().request
+        self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=exc_info)
+
     @property
     def debug(self) -> bool:
         """Whether debug mode is on: the interactive debugger on errors, the
@@ -519,10 +536,14 @@ register_app_class(Flask)
 
 
 def __getattr__(name: str) -> t.Any:
-    # Flask's module has ``cli``; it is imported on first access, as
+    # Flask's module has ``cli`` and ``click``; they are imported on first access, as
     # ``flask.cli`` is, so that importing the app class does not load click.
     if name == "cli":
         import importlib
 
         return importlib.import_module("flask.cli")
+    if name == "click":
+        import click
+
+        return click
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,6 +17,7 @@ from kolben.templating import TemplatingBlueprintFacet
 
 from ._static import StaticFilesFacet
 from .helpers import send_from_directory as send_from_directory
+from .sansio.scaffold import _sentinel as _sentinel
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from kolben.cli import AppGroup as AppGroup

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars as contextvars
+import sys as sys
 import typing as t
 from functools import update_wrapper as update_wrapper
 from types import TracebackType as TracebackType
 
 from werkzeug.exceptions import HTTPException as HTTPException
 
+from kolben.contexts import _cv_app as _cv_app
+from kolben.contexts import _cv_request as _cv_request
 from kolben.contexts import after_this_request as after_this_request
 from kolben.contexts import AppContext as AppContext
 from kolben.contexts import appcontext_popped as appcontext_popped
@@ -24,3 +28,6 @@ from kolben.contexts import RequestContext as RequestContext
 from . import typing as ft  # noqa: F401
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+#: Flask's marker for "argument not given" in this module.
+_sentinel = object()

@@ -6,6 +6,7 @@ context's objects; ``app_ctx`` and ``request_ctx`` are the contexts themselves.
 
 from __future__ import annotations
 
+import typing as t  # noqa: F401
 from contextvars import ContextVar as ContextVar
 
 from werkzeug.local import LocalProxy as LocalProxy

@@ -4,6 +4,7 @@ responses and URLs, and reading Flask's environment switches.
 
 from __future__ import annotations
 
+import importlib as importlib
 import os
 import sys as sys
 import typing as t
@@ -26,6 +27,7 @@ from kolben.contexts import request_ctx as request_ctx
 from kolben.contexts import session as session
 from kolben.contexts import stream_with_context as stream_with_context
 from kolben.routing import get_root_path as get_root_path
+from kolben.routing import split_blueprint_path
 from kolben.routing import url_for as url_for
 from kolben.templating import get_template_attribute as get_template_attribute
 
@@ -33,6 +35,11 @@ from .signals import message_flashed as message_flashed
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .wrappers import Response
+
+
+#: Flask's private, cached ``"a.b.c"`` -> ``["a.b.c", "a.b", "a"]``, which
+#: extensions import from here.
+_split_blueprint_path = cache(split_blueprint_path)
 
 
 def make_response(*args: t.Any) -> Response:

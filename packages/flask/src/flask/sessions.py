@@ -7,6 +7,9 @@ store sessions elsewhere.
 
 from __future__ import annotations
 
+import collections.abc as c  # noqa: F401
+import hashlib as hashlib
+import typing as t  # noqa: F401
 from collections.abc import MutableMapping as MutableMapping
 from datetime import datetime as datetime
 from datetime import timezone as timezone

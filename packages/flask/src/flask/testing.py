@@ -5,6 +5,8 @@ builder and the CLI runner that ``app.test_client()``,
 
 from __future__ import annotations
 
+import importlib as importlib
+import typing as t  # noqa: F401
 from contextlib import contextmanager as contextmanager
 from contextlib import ExitStack as ExitStack
 from copy import copy as copy

@@ -29,6 +29,7 @@ from kolben.contexts import current_app as current_app
 from kolben.routing import split_blueprint_path
 
 from . import json as json
+from .helpers import _split_blueprint_path as _split_blueprint_path
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment

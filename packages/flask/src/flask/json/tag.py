@@ -24,6 +24,7 @@ datetimes); register a :class:`JSONTag` subclass to add more::
 
 from __future__ import annotations
 
+import typing as t  # noqa: F401
 from base64 import b64decode as b64decode
 from base64 import b64encode as b64encode
 from datetime import datetime as datetime

@@ -1,14 +1,53 @@
 """The registration scaffold shared by applications and blueprints, from
 :mod:`kolben.routing`.
+
+Besides the scaffold, the module binds every name Flask's ``flask.sansio.scaffold``
+binds at its top level (its imports included) that extensions may import from
+here; ``tools/_upstream_names.py`` checks the list.
 """
 
 from __future__ import annotations
 
+import importlib as importlib
+import os as os
+import pathlib as pathlib
+import sys as sys
+import typing as t
+from collections import defaultdict as defaultdict
+from functools import update_wrapper as update_wrapper
+
+from jinja2 import BaseLoader as BaseLoader
+from jinja2 import FileSystemLoader as FileSystemLoader
+from werkzeug.exceptions import default_exceptions as default_exceptions
+from werkzeug.exceptions import HTTPException as HTTPException
+from werkzeug.utils import cached_property as cached_property
+
 from kolben.routing import get_root_path as get_root_path
 from kolben.routing import Scaffold as Scaffold
 from kolben.routing import setupmethod as setupmethod
+from kolben.routing._typing import T_after_request as T_after_request
+from kolben.routing._typing import T_before_request as T_before_request
+from kolben.routing._typing import T_error_handler as T_error_handler
+from kolben.routing._typing import T_route as T_route
+from kolben.routing._typing import T_teardown as T_teardown
+from kolben.routing._typing import (
+    T_template_context_processor as T_template_context_processor,
+)
+from kolben.routing._typing import T_url_defaults as T_url_defaults
+from kolben.routing._typing import T_url_value_preprocessor as T_url_value_preprocessor
 
 # Flask's private helper, imported from here by extensions such as Flask-RESTX.
-from kolben.routing.scaffold import _endpoint_from_view_func  # noqa: F401
+from kolben.routing.scaffold import _endpoint_from_view_func as _endpoint_from_view_func
+from kolben.templating import default_context_processor
 
+from .. import typing as ft  # noqa: F401
 from .._instance import find_package as find_package
+
+#: Flask's marker for "argument not given", imported from here by extensions.
+_sentinel = object()
+
+#: A decorated function's type, as in Flask's module.
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+#: Flask's name for the processor that gives templates ``g`` and ``request``.
+_default_template_ctx_processor = default_context_processor

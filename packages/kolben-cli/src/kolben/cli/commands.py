@@ -14,6 +14,7 @@ from kolben.contexts import _cv_app
 
 from .env import get_debug_flag
 from .options import CertParamType as CertParamType
+from .options import debug_option
 from .options import SeparatedPathType as SeparatedPathType
 from .options import validate_key
 from .scriptinfo import pass_script_info
@@ -134,7 +135,8 @@ _RUN_PARAMS: list[click.Parameter] = [
         callback=validate_key,
         help="Private key file for the certificate given with --cert.",
     ),
-    # Development helpers.
+    # Development helpers; --reload and --debugger, left unset, follow --debug.
+    debug_option(),
     _switch("--reload/--no-reload", "reloader"),
     _switch("--debugger/--no-debugger", "interactive debugger"),
     click.Option(

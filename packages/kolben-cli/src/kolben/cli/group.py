@@ -10,7 +10,6 @@ import traceback
 import typing as t
 
 import click
-from click.core import ParameterSource
 
 from .commands import routes_command
 from .commands import run_command
@@ -18,18 +17,13 @@ from .commands import shell_command
 from .discovery import NoAppException
 from .env import _dotenv
 from .env import load_dotenv
+from .options import debug_option
 from .scriptinfo import _push_app_context
 from .scriptinfo import AppGroup
 from .scriptinfo import ScriptInfo
 
 #: The entry point group plugin commands are registered in.
 PLUGIN_GROUP = "flask.commands"
-
-# Values of --debug that come from nowhere the user chose: they must not
-# overwrite what FLASK_DEBUG already says.
-_IMPLICIT_SOURCES: frozenset[ParameterSource | None] = frozenset(
-    {None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP}
-)
 
 
 def _distribution_versions() -> list[tuple[str, str]]:
@@ -78,14 +72,6 @@ def _remember_app(
 ) -> str | None:
     if value is not None:
         ctx.ensure_object(ScriptInfo).app_import_path = value
-    return value
-
-
-def _export_debug(ctx: click.Context, param: click.Option, value: bool) -> bool | None:
-    if ctx.get_parameter_source(str(param.name)) in _IMPLICIT_SOURCES:
-        return None
-    # The option works through the variable, which the app and "run" read.
-    os.environ["FLASK_DEBUG"] = str(int(value))
     return value
 
 
@@ -138,12 +124,7 @@ _app_option = _hidden_eager(
     ),
 )
 
-_debug_option = click.Option(
-    ["--debug/--no-debug"],
-    expose_value=False,
-    callback=_export_debug,
-    help="Turn debug mode on or off.",
-)
+_debug_option = debug_option()
 
 _GLOBAL_OPTIONS = (_env_file_option, _app_option, _debug_option)
 _DEFAULT_COMMANDS = (run_command, shell_command, routes_command)

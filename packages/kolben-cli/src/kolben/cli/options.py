@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import contextlib
+import os
 import types
 import typing as t
 
 import click
+from click.core import ParameterSource
 
 if t.TYPE_CHECKING:
     # Generic in recent click only; subscripting it would fail at run time on
@@ -147,3 +149,37 @@ class SeparatedPathType(click.Path):
         )
         check = super().convert
         return [check(part, param, ctx) for part in parts]
+
+
+# Values of --debug that come from nowhere the user chose: they must not
+# overwrite what FLASK_DEBUG already says.
+_IMPLICIT_SOURCES: frozenset[ParameterSource | None] = frozenset(
+    {None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP}
+)
+
+
+def _export_debug(
+    ctx: click.Context, param: click.Parameter, value: bool
+) -> bool | None:
+    if ctx.get_parameter_source(str(param.name)) in _IMPLICIT_SOURCES:
+        return None
+    # The option works through the variable, which the app and "run" read.
+    os.environ["FLASK_DEBUG"] = str(int(value))
+    return value
+
+
+def debug_option() -> click.Option:
+    """Return a new ``--debug/--no-debug`` option: given, it sets
+    ``FLASK_DEBUG`` for the app loaded after it; not given, it changes nothing.
+
+    Both the ``flask`` group (``flask --debug run``) and ``run`` itself
+    (``flask run --debug``, as Flask's quickstart teaches) carry one.
+
+    .. versionadded:: 0.1.0
+    """
+    return click.Option(
+        ["--debug/--no-debug"],
+        expose_value=False,
+        callback=_export_debug,
+        help="Turn debug mode on or off.",
+    )

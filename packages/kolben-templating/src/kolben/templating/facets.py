@@ -51,13 +51,15 @@ _env_lock = threading.RLock()
 
 
 def default_context_processor() -> dict[str, t.Any]:
-    """Give templates the active context's ``g``, ``request`` and ``session``.
+    """Give templates the active context's ``g`` and ``request``.
 
     An application's :meth:`~TemplatingAppFacet._init_templating` puts it first
     in ``template_context_processors[None]``. ``g`` is added inside an app
-    context, ``request`` and ``session`` inside a request context. A session
-    that has not been opened yet is passed as the ``session`` proxy, so that
-    rendering a template opens it only if the template reads it.
+    context, ``request`` inside a request context. ``session`` is not added:
+    templates read it through the environment's ``session`` global (a proxy,
+    so rendering opens the session only if the template reads it), and the
+    context that ``template_rendered`` receivers get has no ``session`` key,
+    as in Flask.
     """
     rv: dict[str, t.Any] = {}
     app_ctx = _cv_app.get(None)
@@ -66,7 +68,6 @@ def default_context_processor() -> dict[str, t.Any]:
     request_ctx = _cv_request.get(None)
     if request_ctx is not None:
         rv["request"] = request_ctx.request
-        rv["session"] = request_ctx.session if request_ctx.session_is_open else session
     return rv
 
 

@@ -116,7 +116,7 @@ class FlaskClient(werkzeug.test.Client):
         """
         request = self._prepared_request(args, kwargs)
         if request is None:
-            request = self._build_request(args, kwargs)
+            request = self._request_from_builder_args(args, kwargs)
         try:
             response = super().open(
                 request, buffered=buffered, follow_redirects=follow_redirects
@@ -154,18 +154,33 @@ class FlaskClient(werkzeug.test.Client):
         arg = args[0]
         if isinstance(arg, Request):
             request = copy(arg)
-            request.environ = {**self.environ_base, **arg.environ}
+            request.environ = self._copy_environ(arg.environ)
             return request
         if isinstance(arg, dict):
-            return Request({**self.environ_base, **arg})
-        return arg.request_class({**self.environ_base, **arg.get_environ()})
+            return Request(self._copy_environ(arg))
+        return arg.request_class(self._copy_environ(arg.get_environ()))
 
-    def _build_request(
+    # The two helpers below keep Flask's private names and signatures:
+    # extensions call them (Flask-SocketIO's test client, for one).
+
+    def _copy_environ(self, other: WSGIEnvironment) -> WSGIEnvironment:
+        """Return the environ ``other`` over :attr:`environ_base`.
+
+        :meta private:
+        """
+        return {**self.environ_base, **other}
+
+    def _request_from_builder_args(
         self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
     ) -> Request:
-        kwargs["environ_base"] = {
-            **self.environ_base,
-            **(kwargs.get("environ_base") or {}),
+        """Return the request that :class:`~kolben.testing.EnvironBuilder`
+        builds from ``args`` and ``kwargs``, over :attr:`environ_base`.
+
+        :meta private:
+        """
+        kwargs = {
+            **kwargs,
+            "environ_base": self._copy_environ(kwargs.get("environ_base") or {}),
         }
         builder = EnvironBuilder(self.application, *args, **kwargs)
         try:
