@@ -82,6 +82,7 @@ from .helpers import get_debug_flag as get_debug_flag
 from .helpers import get_flashed_messages as get_flashed_messages
 from .helpers import get_load_dotenv as get_load_dotenv
 from .helpers import send_from_directory as send_from_directory
+from .json.provider import _default as _json_default
 from .json.provider import DefaultJSONProvider
 from .json.provider import JSONProvider
 from .logging import create_logger
@@ -310,6 +311,27 @@ class Flask(
             subdomain_matching=subdomain_matching,
         )
         self._init_templating()
+
+    @property
+    def session_json(self) -> JSONProvider | None:
+        """The JSON provider session data is written with, for
+        :mod:`kolben.sessions`: :attr:`json` when it encodes differently from
+        the default provider (another class, ``default``, ``sort_keys`` or
+        ``ensure_ascii``), so the session goes through it as in Flask;
+        ``None`` while it is the default, which lets the session interface
+        use its own encoder, byte for byte the same.
+
+        .. versionadded:: 3.1.3
+        """
+        provider = self.json
+        if (
+            type(provider) is DefaultJSONProvider
+            and provider.sort_keys is True
+            and provider.ensure_ascii is True
+            and provider.default is _json_default
+        ):
+            return None
+        return provider
 
     @cached_property
     def name(self) -> str:

@@ -8,6 +8,7 @@ from .middleware import ENVIRON_KEY as ENVIRON_KEY
 from .middleware import get_session as get_session
 from .middleware import SessionMiddleware as SessionMiddleware
 from .protocols import SessionApp as SessionApp
+from .protocols import SessionJSON as SessionJSON
 from .sessions import NullSession as NullSession
 from .sessions import SecureCookieSession as SecureCookieSession
 from .sessions import SecureCookieSessionInterface as SecureCookieSessionInterface
