@@ -142,6 +142,40 @@ def _listen_address(
     return host or name_host or "127.0.0.1", int(port)
 
 
+class _SessionInterfaceSetting:
+    """``Flask.session_interface``: the interface assigned to the app or its
+    class, else the one its ``SESSION_TYPE`` names."""
+
+    def __init__(self, default: SessionInterface) -> None:
+        self.default = default
+
+    def __get__(self, app: Flask | None, owner: type[Flask]) -> SessionInterface:
+        if app is None:
+            return self.default
+        chosen: SessionInterface | None = app.__dict__.get("_session_interface")
+        if chosen is not None:
+            return chosen
+        kind = app.config.get("SESSION_TYPE", "cookie")
+        if kind == "cookie" or kind is None:
+            return self.default
+        made: dict[str, SessionInterface] = app.__dict__.setdefault(
+            "_server_session_interfaces", {}
+        )
+        interface = made.get(kind)
+        if interface is None:
+            # Imported here: an app on cookie sessions never loads this code.
+            from kolben.sessions.server import interface_from_config
+
+            interface = made[kind] = interface_from_config(app)
+        return interface
+
+    def __set__(self, app: Flask, value: SessionInterface) -> None:
+        app.__dict__["_session_interface"] = value
+
+    def __delete__(self, app: Flask) -> None:
+        app.__dict__.pop("_session_interface", None)
+
+
 class Flask(
     ContextsAppFacet,
     TemplatingAppFacet,
@@ -215,8 +249,13 @@ class Flask(
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
 
     #: Stores sessions; by default in a signed cookie. See
-    #: :class:`~flask.sessions.SessionInterface`.
-    session_interface: SessionInterface = SecureCookieSessionInterface()
+    #: :class:`~flask.sessions.SessionInterface`. Unless one is assigned, the
+    #: ``SESSION_TYPE`` setting chooses: ``"cookie"`` (the default),
+    #: ``"sqlite"``, ``"redis"`` or ``"memory"`` (server-side sessions from
+    #: :mod:`kolben.sessions`, built on first use).
+    session_interface: SessionInterface = _SessionInterfaceSetting(
+        SecureCookieSessionInterface()
+    )  # type: ignore[assignment]
 
     #: The settings every app starts with.
     default_config: ImmutableDict[str, t.Any] = ImmutableDict(

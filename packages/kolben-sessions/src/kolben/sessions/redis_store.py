@@ -1,0 +1,131 @@
+"""Server-side sessions in Redis, for apps that run on several machines.
+
+Each session is one string key, ``<prefix><id>``, holding ``<version>:<data>``
+and set with an expiry (``SET ... EX``), so Redis drops expired sessions on
+its own. A save is a Lua script that compares the stored version and sets the
+new value in one atomic step; extending a session is a plain ``EXPIRE``. Only
+single-key commands and ``EVALSHA`` are used, so any redis-py client object
+works: a plain ``Redis``, one from ``Sentinel.master_for``, or a
+``RedisCluster``.
+
+Needs the ``redis`` package: ``pip install kolben-sessions[redis]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import typing as t
+
+from .store import Record
+from .store import SessionStoreError
+
+_log = logging.getLogger("kolben.sessions")
+
+# KEYS[1]: the key. ARGV: expected version ("0": no key), data, seconds to
+# live. Returns the new version, or -1 when the stored version differs.
+_CAS_SCRIPT = """
+local current = redis.call('GET', KEYS[1])
+local version = 0
+if current then
+    version = tonumber(string.match(current, '^(%d+):')) or -1
+end
+if version ~= tonumber(ARGV[1]) then
+    return -1
+end
+version = version + 1
+redis.call('SET', KEYS[1], version .. ':' .. ARGV[2], 'EX', ARGV[3])
+return version
+"""
+
+
+def _seconds_until(expires: float) -> int:
+    return max(1, math.ceil(expires - time.time()))
+
+
+class RedisStore:
+    """Sessions in Redis under a key prefix.
+
+    :param client: a redis-py client object (``Redis``, a Sentinel master,
+        ``RedisCluster``, ...) or a ``redis://`` URL to connect to.
+    :param key_prefix: put before each session id to form its key
+        (``SESSION_KEY_PREFIX``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    name = "redis"
+
+    def __init__(self, client: t.Any = None, *, key_prefix: str = "session:") -> None:
+        import redis
+
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError,)
+        if client is None:
+            client = "redis://127.0.0.1:6379/0"
+        if isinstance(client, str):
+            # Bounded waits, so a dead server becomes a 503 in seconds.
+            client = redis.Redis.from_url(
+                client, socket_connect_timeout=2, socket_timeout=5
+            )
+        #: The redis-py client.
+        self.client = client
+        #: The prefix of every session key.
+        self.key_prefix = key_prefix
+        self._cas = client.register_script(_CAS_SCRIPT)
+
+    def _fail(self, error: BaseException, action: str) -> SessionStoreError:
+        _log.error("Redis session store: %s failed: %s", action, error)
+        return SessionStoreError(self.name, f"{action}: {error}")
+
+    def load(self, sid: str) -> Record | None:
+        """Return the live record of ``sid``, with its remaining time to live."""
+        key = self.key_prefix + sid
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            pipe.get(key)
+            pipe.pttl(key)
+            value, pttl = pipe.execute()
+        except self._errors as e:
+            raise self._fail(e, "load") from e
+        if value is None or pttl is None or pttl < 0:
+            return None
+        head, sep, data = bytes(value).partition(b":")
+        if not sep or not head.isdigit():
+            # Not our record's layout: the interface treats it as corrupt.
+            return Record(b"", 0, time.time() + pttl / 1000)
+        return Record(data, int(head), time.time() + pttl / 1000)
+
+    def save(self, sid: str, data: bytes, expires: float, version: int) -> int | None:
+        """Compare-and-set the record of ``sid`` on ``version``, atomically in
+        Redis."""
+        try:
+            result = self._cas(
+                keys=[self.key_prefix + sid],
+                args=[version, data, _seconds_until(expires)],
+            )
+        except self._errors as e:
+            raise self._fail(e, "save") from e
+        new = int(result)
+        return None if new < 0 else new
+
+    def delete(self, sid: str) -> None:
+        """Remove the record of ``sid``."""
+        try:
+            self.client.delete(self.key_prefix + sid)
+        except self._errors as e:
+            raise self._fail(e, "delete") from e
+
+    def touch(self, sid: str, expires: float) -> None:
+        """Extend ``sid``'s record with ``EXPIRE``, leaving its data alone."""
+        try:
+            if expires <= time.time():
+                self.client.delete(self.key_prefix + sid)
+            else:
+                self.client.expire(self.key_prefix + sid, _seconds_until(expires))
+        except self._errors as e:
+            raise self._fail(e, "touch") from e
+
+    def purge_expired(self) -> int:
+        """Nothing to do: Redis expires the keys itself."""
+        return 0
