@@ -114,18 +114,23 @@ def own_redis_server() -> cabc.Iterator[RedisServer]:
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
-def store(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> t.Any:
+def store(
+    request: pytest.FixtureRequest, tmp_path: pathlib.Path
+) -> cabc.Iterator[t.Any]:
     """Each server-side store, fresh for the test."""
+    made: t.Any
     if request.param == "memory":
         from kolben.sessions import MemoryStore
 
-        return MemoryStore()
-    if request.param == "sqlite":
+        made = MemoryStore()
+    elif request.param == "sqlite":
         from kolben.sessions import SQLiteStore
 
-        return SQLiteStore(tmp_path / "sessions.sqlite3")
-    server = request.getfixturevalue("redis_server")
-    from kolben.sessions import RedisStore
+        made = SQLiteStore(tmp_path / "sessions.sqlite3")
+    else:
+        server = request.getfixturevalue("redis_server")
+        from kolben.sessions import RedisStore
 
-    prefix = f"test{uuid.uuid4().hex}:"
-    return RedisStore(server.url, key_prefix=prefix)
+        made = RedisStore(server.url, key_prefix=f"test{uuid.uuid4().hex}:")
+    yield made
+    made.close()

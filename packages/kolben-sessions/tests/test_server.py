@@ -285,6 +285,7 @@ def test_purge_deletes_expired_records(tmp_path: t.Any) -> None:
     assert store.count() == 2
     assert store.purge_expired() == 1
     assert store.count() == 1
+    store.close()
 
 
 def test_saves_purge_opportunistically(tmp_path: t.Any) -> None:
@@ -295,6 +296,7 @@ def test_saves_purge_opportunistically(tmp_path: t.Any) -> None:
     time.sleep(0.02)
     store.save("b" * 43, FORMAT_MARKER + b"{}", time.time() + 60, 0)
     assert store.count() == 1
+    store.close()
 
 
 # Concurrency: many requests of one session at once.

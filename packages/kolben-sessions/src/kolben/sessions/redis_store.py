@@ -61,6 +61,7 @@ class RedisStore:
         import redis
 
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError,)
+        self._owns_client = client is None or isinstance(client, str)
         if client is None:
             client = "redis://127.0.0.1:6379/0"
         if isinstance(client, str):
@@ -129,3 +130,9 @@ class RedisStore:
     def purge_expired(self) -> int:
         """Nothing to do: Redis expires the keys itself."""
         return 0
+
+    def close(self) -> None:
+        """Close the connections of a client the store made from a URL; a
+        client object that was passed in is left to its owner."""
+        if self._owns_client:
+            self.client.close()

@@ -194,6 +194,9 @@ class MemoryStore:
         with self._lock:
             return self._purge_locked(time.time())
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def _purge_locked(self, now: float) -> int:
         expired = [sid for sid, rec in self._records.items() if rec.expires <= now]
         for sid in expired:
