@@ -181,6 +181,25 @@ def test_clear_deletes_the_record_and_the_cookie(store: t.Any) -> None:
     assert cookie_of(client) is None
 
 
+def test_clearing_then_filling_a_session_changes_its_id(store: t.Any) -> None:
+    @Request.application  # type: ignore[arg-type]
+    def login(request: Request) -> Response:
+        session = get_session(request.environ)
+        session.clear()
+        session["user"] = request.args["name"]
+        return Response("in")
+
+    app = SessionMiddleware(login, SECRET, store=store)
+    client = Client(app)
+    client.get("/?name=ada")
+    before = sid_of(app, t.cast(str, cookie_of(client)))
+    client.get("/?name=bob")
+    after = sid_of(app, t.cast(str, cookie_of(client)))
+    assert after != before
+    assert store.load(before) is None
+    assert store.load(after) is not None
+
+
 def test_a_client_cannot_choose_its_session_id(store: t.Any) -> None:
     app = make_app(store)
     client = Client(app)

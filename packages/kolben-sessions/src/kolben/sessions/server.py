@@ -219,8 +219,10 @@ class ServerSideSessionInterface(SessionInterface):
       adopted: the request gets a new empty session with a fresh id.
     - The data is stored as tagged JSON behind a format marker, never
       pickle; a record that does not decode yields a new empty session.
-    - A session that stays empty writes no record and no cookie; an emptied
-      one deletes both.
+    - A session that stays empty writes no record and no cookie; a cleared
+      one deletes both, and gets a new id if it is filled again in the same
+      request (as at a login); :meth:`ServerSideSession.regenerate` asks for
+      a new id explicitly.
     - A modified session is saved once per request as a compare-and-set on
       the record's version: when another request saved in between, this
       request's set and deleted keys are applied to the fresh record and the
@@ -466,18 +468,18 @@ class ServerSideSessionInterface(SessionInterface):
         self, app: SessionApp, session: ServerSideSession, response: Response
     ) -> None:
         store = self.store
-        if session._regenerate and session.sid is not None:
+        if (session._regenerate or session._replace) and session.sid is not None:
+            # A cleared session that is filled again (the usual login:
+            # clear(), then set the user) gets a new id too, so an id known
+            # before the login is worthless after it.
             store.delete(session.sid)
             session.sid, session.version, session._replace = None, 0, True
             session._regenerate = False
 
-        if not session and (session._replace or session.sid is None):
-            # Cleared (or never stored): whatever other requests stored under
-            # this id goes too, as after a logout.
+        if not session and session.sid is None:
+            # Never stored, or cleared (its record deleted above): nothing to
+            # write, and an emptied session loses its cookie.
             if session.modified:
-                if session.sid is not None:
-                    store.delete(session.sid)
-                    session.sid = None
                 self._delete_cookie(app, response)
             return
 
