@@ -1,12 +1,13 @@
 """Server-side sessions in Redis, for apps that run on several machines.
 
-Each session is one string key, ``<prefix><id>``, holding ``<version>:<data>``
-and set with an expiry (``SET ... EX``), so Redis drops expired sessions on
-its own. A save is a Lua script that compares the stored version and sets the
-new value in one atomic step; extending a session is a plain ``EXPIRE``. Only
-single-key commands and ``EVALSHA`` are used, so any redis-py client object
-works: a plain ``Redis``, one from ``Sentinel.master_for``, or a
-``RedisCluster``.
+Each session is one string key, ``<prefix><id>``, holding a small header
+(version, expiry) and the data, set with an expiry (``SET ... EX``), so Redis
+drops expired sessions on its own. A load is one ``GET``; a save is a Lua
+script that compares the stored version and sets the new value in one atomic
+step; extending a session is ``EXPIRE`` plus an in-place rewrite of the
+header's expiry digits. Only single-key commands and scripts are used, so any
+redis-py client object works: a plain ``Redis``, one from
+``Sentinel.master_for``, or a ``RedisCluster``.
 
 Needs the ``redis`` package: ``pip install kolben-sessions[redis]``.
 """
@@ -23,20 +24,37 @@ from .store import SessionStoreError
 
 _log = logging.getLogger("kolben.sessions")
 
-# KEYS[1]: the key. ARGV: expected version ("0": no key), data, seconds to
-# live. Returns the new version, or -1 when the stored version differs.
+#: The record's header: the version and the expiry (Unix seconds), each
+#: ten digits, so a load is one plain GET and a refresh rewrites only the
+#: expiry's digits in place (SETRANGE), never the data.
+_HEADER = 22
+
+# KEYS[1]: the key. ARGV: expected version ("0": no key), data, expiry (Unix
+# seconds), seconds to live. Returns the new version, or -1 when the stored
+# version differs.
 _CAS_SCRIPT = """
 local current = redis.call('GET', KEYS[1])
 local version = 0
 if current then
-    version = tonumber(string.match(current, '^(%d+):')) or -1
+    version = tonumber(string.sub(current, 1, 10)) or -1
 end
 if version ~= tonumber(ARGV[1]) then
     return -1
 end
 version = version + 1
-redis.call('SET', KEYS[1], version .. ':' .. ARGV[2], 'EX', ARGV[3])
+local header = string.format('%010d:%010d:', version, tonumber(ARGV[3]))
+redis.call('SET', KEYS[1], header .. ARGV[2], 'EX', ARGV[4])
 return version
+"""
+
+# KEYS[1]: the key. ARGV: expiry (Unix seconds), seconds to live.
+_TOUCH_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    return 0
+end
+redis.call('SETRANGE', KEYS[1], 11, string.format('%010d', tonumber(ARGV[1])))
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
 """
 
 
@@ -74,28 +92,32 @@ class RedisStore:
         #: The prefix of every session key.
         self.key_prefix = key_prefix
         self._cas = client.register_script(_CAS_SCRIPT)
+        self._touch = client.register_script(_TOUCH_SCRIPT)
 
     def _fail(self, error: BaseException, action: str) -> SessionStoreError:
         _log.error("Redis session store: %s failed: %s", action, error)
         return SessionStoreError(self.name, f"{action}: {error}")
 
     def load(self, sid: str) -> Record | None:
-        """Return the live record of ``sid``, with its remaining time to live."""
-        key = self.key_prefix + sid
+        """Return the live record of ``sid``: one ``GET``."""
         try:
-            pipe = self.client.pipeline(transaction=False)
-            pipe.get(key)
-            pipe.pttl(key)
-            value, pttl = pipe.execute()
+            value = self.client.get(self.key_prefix + sid)
         except self._errors as e:
             raise self._fail(e, "load") from e
-        if value is None or pttl is None or pttl < 0:
+        if value is None:
             return None
-        head, sep, data = bytes(value).partition(b":")
-        if not sep or not head.isdigit():
-            # Not our record's layout: the interface treats it as corrupt.
-            return Record(b"", 0, time.time() + pttl / 1000)
-        return Record(data, int(head), time.time() + pttl / 1000)
+        value = bytes(value)
+        head = value[:_HEADER]
+        if (
+            len(head) == _HEADER
+            and head[10:11] == b":"
+            and head[21:22] == b":"
+            and head[:10].isdigit()
+            and head[11:21].isdigit()
+        ):
+            return Record(value[_HEADER:], int(head[:10]), float(head[11:21]))
+        # Not our layout: the interface treats it as a corrupt record.
+        return Record(b"", 0, time.time() + 1)
 
     def save(self, sid: str, data: bytes, expires: float, version: int) -> int | None:
         """Compare-and-set the record of ``sid`` on ``version``, atomically in
@@ -103,7 +125,7 @@ class RedisStore:
         try:
             result = self._cas(
                 keys=[self.key_prefix + sid],
-                args=[version, data, _seconds_until(expires)],
+                args=[version, data, int(expires), _seconds_until(expires)],
             )
         except self._errors as e:
             raise self._fail(e, "save") from e
@@ -118,12 +140,14 @@ class RedisStore:
             raise self._fail(e, "delete") from e
 
     def touch(self, sid: str, expires: float) -> None:
-        """Extend ``sid``'s record with ``EXPIRE``, leaving its data alone."""
+        """Extend ``sid``'s record with ``EXPIRE`` and rewrite the expiry in its
+        header in place (``SETRANGE``), leaving its data alone."""
+        key = self.key_prefix + sid
         try:
             if expires <= time.time():
-                self.client.delete(self.key_prefix + sid)
+                self.client.delete(key)
             else:
-                self.client.expire(self.key_prefix + sid, _seconds_until(expires))
+                self._touch(keys=[key], args=[int(expires), _seconds_until(expires)])
         except self._errors as e:
             raise self._fail(e, "touch") from e
 
