@@ -5,9 +5,10 @@ environment (our ``flask``) or a throwaway virtualenv (upstream Flask 3.1.3).
 It imports only the standard library and the public Flask / werkzeug / jinja2
 API, so the very same application code runs on both; the server-side session
 scenarios configure the session store the way each side offers it (our
-``SESSION_TYPE``, upstream's Flask-Session 0.8) on the same backend. The ``floor`` target
-answers each scenario with werkzeug alone (Request, ``Map.bind_to_environ()
-.match()``, Response): the least any framework on werkzeug can do.
+``SESSION_TYPE``, upstream's Flask-Session 0.8) on the same backend. The
+``floor`` target answers each scenario with werkzeug alone (Request,
+``Map.bind_to_environ().match()``, Response): the least any framework on
+werkzeug can do.
 
 Usage (normally through ``tools/bench.py``)::
 
