@@ -1,8 +1,8 @@
 """``flask sessions``: maintenance of server-side sessions.
 
-Registered as a ``flask.commands`` entry point of the meta-package, the one
-distribution that knows both the command line (:mod:`kolben.cli`) and the
-sessions (:mod:`kolben.sessions`).
+Added to every app's ``app.cli`` by the meta-package, the one distribution
+that knows both the command line (:mod:`kolben.cli`) and the sessions
+(:mod:`kolben.sessions`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from kolben.cli import with_appcontext
 from kolben.contexts import current_app
 
 
-@click.group("sessions")
+# Hidden from the command list: every app's ``flask --help`` stays as it is
+# (most keep their sessions in cookies); the READMEs document the command.
+@click.group("sessions", hidden=True)
 def sessions_command() -> None:
     """Maintain the app's server-side sessions (SESSION_TYPE)."""
 

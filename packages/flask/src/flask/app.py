@@ -93,6 +93,8 @@ from .wrappers import Request
 from .wrappers import Response
 
 if t.TYPE_CHECKING:
+    from kolben.cli import AppGroup
+
     from . import cli as cli
 
 T = t.TypeVar("T")
@@ -140,6 +142,9 @@ def _listen_address(
     if not port and port != 0:
         port = int(name_port) if name_port else 5000
     return host or name_host or "127.0.0.1", int(port)
+
+
+_facet_cli = CliAppFacet.__dict__["cli"].func
 
 
 class _SessionInterfaceSetting:
@@ -350,6 +355,19 @@ class Flask(
             subdomain_matching=subdomain_matching,
         )
         self._init_templating()
+
+    @cached_property
+    def cli(self) -> AppGroup:
+        """The app's command group (see :class:`~kolben.cli.CliAppFacet`),
+        holding the hidden ``sessions`` group as well: ``flask sessions
+        purge`` deletes expired server-side session records. It is hidden so
+        that the help of an app on cookie sessions does not change.
+        """
+        group: AppGroup = _facet_cli(self)
+        from ._session_cli import sessions_command
+
+        group.add_command(sessions_command)
+        return group
 
     @property
     def session_json(self) -> JSONProvider | None:
