@@ -148,8 +148,15 @@ _facet_cli = CliAppFacet.__dict__["cli"].func
 
 
 class _SessionInterfaceSetting:
-    """``Flask.session_interface``: the interface assigned to the app or its
-    class, else the one its ``SESSION_TYPE`` names."""
+    """``Flask.session_interface`` when none was assigned: the interface the
+    app's ``SESSION_TYPE`` names.
+
+    A non-data descriptor, so an assigned interface (an instance attribute)
+    is found without calling it. Once the app has handled a request its
+    choice is stored on the app the same way, and later requests pay no more
+    than an attribute lookup; until then a change of ``SESSION_TYPE`` is
+    seen.
+    """
 
     def __init__(self, default: SessionInterface) -> None:
         self.default = default
@@ -157,28 +164,22 @@ class _SessionInterfaceSetting:
     def __get__(self, app: Flask | None, owner: type[Flask]) -> SessionInterface:
         if app is None:
             return self.default
-        chosen: SessionInterface | None = app.__dict__.get("_session_interface")
-        if chosen is not None:
-            return chosen
         kind = app.config.get("SESSION_TYPE", "cookie")
         if kind == "cookie" or kind is None:
-            return self.default
-        made: dict[str, SessionInterface] = app.__dict__.setdefault(
-            "_server_session_interfaces", {}
-        )
-        interface = made.get(kind)
-        if interface is None:
-            # Imported here: an app on cookie sessions never loads this code.
-            from kolben.sessions.server import interface_from_config
+            interface = self.default
+        else:
+            made: dict[str, SessionInterface] = app.__dict__.setdefault(
+                "_server_session_interfaces", {}
+            )
+            interface = made.get(kind)  # type: ignore[assignment]
+            if interface is None:
+                # Imported here: an app on cookie sessions never loads it.
+                from kolben.sessions.server import interface_from_config
 
-            interface = made[kind] = interface_from_config(app)
+                interface = made[kind] = interface_from_config(app)
+        if app._got_first_request:
+            app.__dict__["session_interface"] = interface
         return interface
-
-    def __set__(self, app: Flask, value: SessionInterface) -> None:
-        app.__dict__["_session_interface"] = value
-
-    def __delete__(self, app: Flask) -> None:
-        app.__dict__.pop("_session_interface", None)
 
 
 class Flask(
