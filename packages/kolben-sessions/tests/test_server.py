@@ -384,3 +384,57 @@ def test_many_sessions_stay_apart(store: t.Any) -> None:
         assert dict(pairs)["owner"] == f"s{n}"
         assert {v for _, v in pairs} == {f"s{n}"}
         assert len(pairs) == 1 + 20
+
+
+WORKER = """
+import sys
+from werkzeug.test import Client
+from werkzeug.wrappers import Request, Response
+from kolben.sessions import SessionMiddleware, SQLiteStore, get_session
+
+@Request.application
+def view(request):
+    get_session(request.environ)[request.args["k"]] = 1
+    return Response("ok")
+
+path, cookie, worker = sys.argv[1:]
+store = SQLiteStore(path)
+client = Client(SessionMiddleware(view, "processes", store=store), use_cookies=False)
+for i in range(25):
+    response = client.get(f"/?k=p{worker}_{i}", headers={"Cookie": f"session={cookie}"})
+    assert response.status_code == 200, response.text
+store.close()
+"""
+
+
+def test_worker_processes_share_one_sqlite_file(tmp_path: t.Any) -> None:
+    import subprocess
+    import sys
+
+    from kolben.sessions import SQLiteStore
+
+    path = tmp_path / "shared.sqlite3"
+    store = SQLiteStore(path)
+    app = SessionMiddleware(view, "processes", store=store)
+    client = Client(app)
+    client.get("/set/start/1")
+    cookie = t.cast(str, cookie_of(client))
+    workers = [
+        subprocess.Popen([sys.executable, "-c", WORKER, str(path), cookie, str(n)])
+        for n in range(4)
+    ]
+    assert [w.wait(60) for w in workers] == [0, 0, 0, 0]
+    text = client.get("/read").text
+    assert all(f"('p{n}_{i}', 1)" in text for n in range(4) for i in range(25))
+    store.close()
+
+
+def test_ids_can_go_unsigned() -> None:
+    store = MemoryStore()
+    app = make_app(store, SESSION_USE_SIGNER=False)
+    client = Client(app)
+    client.get("/set/user/ada")
+    cookie = t.cast(str, cookie_of(client))
+    assert "." not in cookie and len(cookie) == 43
+    assert store.load(cookie) is not None
+    assert client.get("/read").text == "[('user', 'ada')]"

@@ -49,7 +49,7 @@ cookie_text = st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(value=cookie_text)
 def test_arbitrary_cookie_values_give_an_empty_session(value: str) -> None:
     client = Client(APP)
@@ -59,7 +59,12 @@ def test_arbitrary_cookie_values_give_an_empty_session(value: str) -> None:
     assert response.text == "{}"
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     payload=st.one_of(
         st.binary(max_size=300),
