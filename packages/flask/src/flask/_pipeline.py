@@ -328,6 +328,7 @@ class RequestPipeline:
                 return response
         # Any other interface gets its session opened and saved on every
         # request, as with Flask.
+        used = ctx.session_is_open
         try:
             session = ctx.session
             if not interface.is_null_session(session):
@@ -335,6 +336,10 @@ class RequestPipeline:
         except HTTPException as e:
             if not getattr(interface, "opens_lazily", False):
                 raise
+            if not used:
+                # Only an expiry refresh failed (the store logged it): the
+                # request never used its session, so its answer stands.
+                return response
             # A server-side store failed (kolben.sessions' SessionStoreError,
             # a 503 naming the store): that is the answer, not a 500.
             return self.make_response(e)
