@@ -14,7 +14,10 @@ Run it through hatch, so "ours" is the workspace environment::
     hatch run bench -s hello -s 404  # only some scenarios
 
 Upstream Flask 3.1.3 is installed by the tool into a throwaway virtualenv under
-``.cache/bench/`` with the same werkzeug version as ours. Each repeat runs every
+``.cache/bench/`` with the same werkzeug version as ours, together with
+Flask-Session 0.8 (and Flask-SQLAlchemy, redis) for the ``session-sqlite`` and
+``session-redis`` scenarios; the tool starts its own ``redis-server`` on a free
+port for the latter (skipped when none is installed). Each repeat runs every
 target in a fresh process, alternating targets, and the table shows medians.
 Results are also written as JSON (``--json``, default ``.cache/bench/results.json``).
 CI runs only the smoke mode and never asserts on timings.
@@ -51,7 +54,14 @@ SCENARIOS = [
     "form-post",
     "404",
     "blueprint-hooks",
+    "session-sqlite",
+    "session-redis",
 ]
+
+#: What the upstream virtualenv gets besides Flask: Flask-Session 0.8 for the
+#: server-side session scenarios (SQLite through its SQLAlchemy store), and
+#: the Redis client both sides use.
+UPSTREAM_EXTRAS = ["Flask-Session==0.8.0", "Flask-SQLAlchemy>=3.1", "redis>=5"]
 
 
 def run(cmd: list[str], **kwargs: t.Any) -> subprocess.CompletedProcess[str]:
@@ -98,6 +108,32 @@ def check_ours(python: str) -> None:
         sys.exit(
             f"'ours' imports flask from {location}; run this with `hatch run bench`"
         )
+
+
+def start_redis() -> subprocess.Popen[bytes] | None:
+    """Start a ``redis-server`` on a free port for the ``session-redis``
+    scenario, without persistence, and tell the workers its URL; ``None``
+    (and no Redis scenario) when it is not installed."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        print("bench: no redis-server, skipping session-redis", file=sys.stderr)
+        return None
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1"]
+        + ["--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+        except OSError:
+            time.sleep(0.02)
+    os.environ["KOLBEN_BENCH_REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+    return process
 
 
 def measure(
@@ -279,7 +315,8 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     ours = sys.executable
     check_ours(ours)
-    upstream = upstream_python(["gunicorn"] if args.e2e else [])
+    upstream = upstream_python([*UPSTREAM_EXTRAS, *(["gunicorn"] if args.e2e else [])])
+    redis = start_redis()
     targets = {
         "ours": (ours, "flask"),
         "upstream": (upstream, "flask"),
@@ -287,9 +324,14 @@ def main() -> None:
     }
 
     runs: dict[str, list[dict[str, t.Any]]] = {name: [] for name in targets}
-    for _ in range(args.repeats):
-        for name, (python, target) in targets.items():
-            runs[name].append(measure(python, target, args.seconds, names))
+    try:
+        for _ in range(args.repeats):
+            for name, (python, target) in targets.items():
+                runs[name].append(measure(python, target, args.seconds, names))
+    finally:
+        if redis is not None:
+            redis.kill()
+            redis.wait()
 
     def median(target: str, scenario: str, key: str) -> float:
         values: list[float] = [r["scenarios"][scenario][key] for r in runs[target]]

@@ -3,9 +3,12 @@
 This file is executed as a script by the interpreter under test: the workspace
 environment (our ``flask``) or a throwaway virtualenv (upstream Flask 3.1.3).
 It imports only the standard library and the public Flask / werkzeug / jinja2
-API, so the very same application code runs on both. The ``floor`` target
-answers each scenario with werkzeug alone (Request, ``Map.bind_to_environ()
-.match()``, Response): the least any framework on werkzeug can do.
+API, so the very same application code runs on both; the server-side session
+scenarios configure the session store the way each side offers it (our
+``SESSION_TYPE``, upstream's Flask-Session 0.8) on the same backend. The
+``floor`` target answers each scenario with werkzeug alone (Request,
+``Map.bind_to_environ().match()``, Response): the least any framework on
+werkzeug can do.
 
 Usage (normally through ``tools/bench.py``)::
 
@@ -160,7 +163,16 @@ def flask_scenarios() -> dict[str, Scenario]:
     hooked = new_app()
     hooked.register_blueprint(parent)
 
+    server_side = {
+        "session-sqlite": server_session_app(new_app, count_visit, "sqlite", folder),
+        "session-redis": server_session_app(new_app, count_visit, "redis", folder),
+    }
     return {
+        **{
+            name: Scenario(app, "/", cookie=visit_cookie(app))
+            for name, app in server_side.items()
+            if app is not None
+        },
         "hello": Scenario(hello, "/"),
         "routing-1000": Scenario(routed, "/r999/7"),
         "url_for": Scenario(urls, "/"),
@@ -171,6 +183,51 @@ def flask_scenarios() -> dict[str, Scenario]:
         "404": Scenario(hello, "/missing"),
         "blueprint-hooks": Scenario(hooked, "/parent/child/leaf"),
     }
+
+
+def visit_cookie(app: t.Any) -> str:
+    """The session cookie of a first visit, for the requests measured."""
+    header: str = app.test_client().get("/").headers["Set-Cookie"]
+    return header.split(";")[0]
+
+
+def server_session_app(
+    new_app: t.Callable[[], t.Any],
+    view: t.Callable[[], str],
+    backend: str,
+    folder: str,
+) -> t.Any:
+    """The visit counter with its session kept in ``backend`` ("sqlite" or
+    "redis"): on our ``flask`` by ``SESSION_TYPE`` alone; on upstream Flask
+    by Flask-Session 0.8, SQLite through its SQLAlchemy store. ``None`` for
+    Redis when ``tools/bench.py`` started no redis-server."""
+    redis_url = os.environ.get("KOLBEN_BENCH_REDIS_URL")
+    if backend == "redis" and not redis_url:
+        return None
+    app = new_app()
+    app.add_url_rule("/", "view", view)
+    database = os.path.join(folder, f"sessions-{os.getpid()}.sqlite3")
+    try:
+        from flask_session import Session  # type: ignore[import-not-found]
+    except ImportError:
+        # Our flask: server-side sessions are built in.
+        app.config["SESSION_TYPE"] = backend
+        app.config["SESSION_SQLITE_PATH"] = database
+        app.config["SESSION_REDIS"] = redis_url
+        return app
+    if backend == "sqlite":
+        from flask_sqlalchemy import SQLAlchemy  # type: ignore[import-not-found]
+
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+        app.config["SESSION_TYPE"] = "sqlalchemy"
+        app.config["SESSION_SQLALCHEMY"] = SQLAlchemy(app)
+    else:
+        import redis
+
+        app.config["SESSION_TYPE"] = "redis"
+        app.config["SESSION_REDIS"] = redis.Redis.from_url(t.cast(str, redis_url))
+    Session(app)
+    return app
 
 
 def build_1000_routes() -> float:
@@ -220,6 +277,8 @@ def floor_scenarios() -> dict[str, Scenario]:
         {
             "routing-1000": Scenario(routed, "/r999/7"),
             "session": Scenario(simple, "/", cookie="session=x"),
+            "session-sqlite": Scenario(simple, "/", cookie="session=x"),
+            "session-redis": Scenario(simple, "/", cookie="session=x"),
             "form-post": Scenario(simple, "/", method="POST", form=FORM),
             "404": Scenario(simple, "/missing"),
             "blueprint-hooks": Scenario(nested, "/parent/child/leaf"),
@@ -275,6 +334,9 @@ def main(argv: list[str]) -> None:
     target, seconds, *names = argv
     scenarios = flask_scenarios() if target == "flask" else floor_scenarios()
     results: dict[str, t.Any] = {"scenarios": {}}
+    if not os.environ.get("KOLBEN_BENCH_REDIS_URL"):
+        # No redis-server for this run: no Redis scenario on any target.
+        scenarios.pop("session-redis", None)
     for name, scenario in scenarios.items():
         if names and name not in names:
             continue

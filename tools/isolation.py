@@ -9,7 +9,8 @@ repository's root ``conftest.py`` loaded, from a folder outside the checkout.
 ``KOLBEN_IMPORT_ROOT`` points the root conftest's guard at the virtualenv's
 site-packages, so a run that passes has provably tested the installed wheel
 and not the source tree. The meta-package ``flask`` is checked with all seven
-wheels installed (and its ``async`` and ``dotenv`` extras).
+wheels installed (and its ``async`` and ``dotenv`` extras); a part with
+optional backends is checked with their extras (``kolben-sessions[redis]``).
 
 A distribution whose tests folder holds no test fails ("no tests"): a package
 that is not tested is not proven to be separate.
@@ -55,6 +56,10 @@ from _workspace import WorkspaceError
 
 #: The extras the meta-package is checked with.
 META_EXTRAS = ("async", "dotenv")
+
+#: The extras a part is checked with, so its tests of optional backends run
+#: (kolben-sessions' Redis store against a real redis-server).
+PART_EXTRAS: dict[str, tuple[str, ...]] = {"kolben-sessions": ("redis",)}
 
 #: A package's tests get this long before they count as hung.
 TEST_TIMEOUT = 30 * 60
@@ -184,7 +189,9 @@ def requirements_for(
         wanted = [str(wheels[name]) for name in dists if name != META]
         wanted.append(f"{wheels[META]}[{','.join(META_EXTRAS)}]")
     else:
-        wanted = [str(wheels[dist.name])]
+        extras = PART_EXTRAS.get(dist.name)
+        suffix = f"[{','.join(extras)}]" if extras else ""
+        wanted = [f"{wheels[dist.name]}{suffix}"]
     return [*wanted, *dist.groups.get("test", ())]
 
 

@@ -165,7 +165,10 @@ class RequestPipeline:
         try:
             try:
                 ctx.push()
-                if type(self.session_interface) is not SecureCookieSessionInterface:
+                interface = self.session_interface
+                if type(interface) is not SecureCookieSessionInterface and not (
+                    getattr(interface, "opens_lazily", False)
+                ):
                     # Other interfaces may rely on Flask opening the session at
                     # the start of every request; the default one opens lazily.
                     ctx.session  # noqa: B018
@@ -311,22 +314,37 @@ class RequestPipeline:
         req: Request = ctx.request  # type: ignore[assignment]
         for func in self.after_request_funcs_for(request_chain(req)):
             response = self.ensure_sync(func)(response)
-        self._save_session(ctx, response)
-        return response
+        return self._save_session(ctx, response)
 
-    def _save_session(self, ctx: RequestContext, response: Response) -> None:
+    def _save_session(self, ctx: RequestContext, response: Response) -> Response:
         app: t.Any = self
         interface = self.session_interface
-        if not ctx.session_is_open and type(interface) is SecureCookieSessionInterface:
-            # The request never used its cookie session. It only needs saving
-            # when the client sent a session cookie that may need refreshing.
+        if not ctx.session_is_open and (
+            type(interface) is SecureCookieSessionInterface
+            or getattr(interface, "opens_lazily", False)
+        ):
+            # The request never used its session. It only needs saving when
+            # the client sent a session cookie that may need refreshing.
             if not interface.should_open_to_refresh(app, ctx.request):
-                return
+                return response
         # Any other interface gets its session opened and saved on every
         # request, as with Flask.
-        session = ctx.session
-        if not interface.is_null_session(session):
-            interface.save_session(app, session, response)
+        used = ctx.session_is_open
+        try:
+            session = ctx.session
+            if not interface.is_null_session(session):
+                interface.save_session(app, session, response)
+        except HTTPException as e:
+            if not getattr(interface, "opens_lazily", False):
+                raise
+            if not used:
+                # Only an expiry refresh failed (the store logged it): the
+                # request never used its session, so its answer stands.
+                return response
+            # A server-side store failed (kolben.sessions' SessionStoreError,
+            # a 503 naming the store): that is the answer, not a 500.
+            return self.make_response(e)
+        return response
 
     def do_teardown_request(self, exc: BaseException | None = _UNSET) -> None:
         """Call the ``teardown_request`` functions (innermost blueprint first,

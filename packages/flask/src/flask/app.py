@@ -87,6 +87,7 @@ from .helpers import get_debug_flag as get_debug_flag
 from .helpers import get_flashed_messages as get_flashed_messages
 from .helpers import get_load_dotenv as get_load_dotenv
 from .helpers import send_from_directory as send_from_directory
+from .json.provider import _default as _json_default
 from .json.provider import DefaultJSONProvider
 from .json.provider import JSONProvider
 from .logging import create_logger
@@ -98,6 +99,8 @@ from .wrappers import Request
 from .wrappers import Response
 
 if t.TYPE_CHECKING:
+    from kolben.cli import AppGroup
+
     from . import cli as cli
     from ._errors import _ExcInfo
 
@@ -146,6 +149,44 @@ def _listen_address(
     if not port and port != 0:
         port = int(name_port) if name_port else 5000
     return host or name_host or "127.0.0.1", int(port)
+
+
+_facet_cli = CliAppFacet.__dict__["cli"].func
+
+
+class _SessionInterfaceSetting:
+    """``Flask.session_interface`` when none was assigned: the interface the
+    app's ``SESSION_TYPE`` names.
+
+    A non-data descriptor, so an assigned interface (an instance attribute)
+    is found without calling it. Once the app has handled a request its
+    choice is stored on the app the same way, and later requests pay no more
+    than an attribute lookup; until then a change of ``SESSION_TYPE`` is
+    seen.
+    """
+
+    def __init__(self, default: SessionInterface) -> None:
+        self.default = default
+
+    def __get__(self, app: Flask | None, owner: type[Flask]) -> SessionInterface:
+        if app is None:
+            return self.default
+        kind = app.config.get("SESSION_TYPE", "cookie")
+        if kind == "cookie" or kind is None:
+            interface = self.default
+        else:
+            made: dict[str, SessionInterface] = app.__dict__.setdefault(
+                "_server_session_interfaces", {}
+            )
+            interface = made.get(kind)  # type: ignore[assignment]
+            if interface is None:
+                # Imported here: an app on cookie sessions never loads it.
+                from kolben.sessions.server import interface_from_config
+
+                interface = made[kind] = interface_from_config(app)
+        if app._got_first_request:
+            app.__dict__["session_interface"] = interface
+        return interface
 
 
 class Flask(
@@ -221,8 +262,13 @@ class Flask(
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
 
     #: Stores sessions; by default in a signed cookie. See
-    #: :class:`~flask.sessions.SessionInterface`.
-    session_interface: SessionInterface = SecureCookieSessionInterface()
+    #: :class:`~flask.sessions.SessionInterface`. Unless one is assigned, the
+    #: ``SESSION_TYPE`` setting chooses: ``"cookie"`` (the default),
+    #: ``"sqlite"``, ``"redis"`` or ``"memory"`` (server-side sessions from
+    #: :mod:`kolben.sessions`, built on first use).
+    session_interface: SessionInterface = _SessionInterfaceSetting(
+        SecureCookieSessionInterface()
+    )  # type: ignore[assignment]
 
     #: The settings every app starts with.
     default_config: ImmutableDict[str, t.Any] = ImmutableDict(
@@ -317,6 +363,40 @@ class Flask(
             subdomain_matching=subdomain_matching,
         )
         self._init_templating()
+
+    @cached_property
+    def cli(self) -> AppGroup:
+        """The app's command group (see :class:`~kolben.cli.CliAppFacet`),
+        holding the hidden ``sessions`` group as well: ``flask sessions
+        purge`` deletes expired server-side session records. It is hidden so
+        that the help of an app on cookie sessions does not change.
+        """
+        group: AppGroup = _facet_cli(self)
+        from ._session_cli import sessions_command
+
+        group.add_command(sessions_command)
+        return group
+
+    @property
+    def session_json(self) -> JSONProvider | None:
+        """The JSON provider session data is written with, for
+        :mod:`kolben.sessions`: :attr:`json` when it encodes differently from
+        the default provider (another class, ``default``, ``sort_keys`` or
+        ``ensure_ascii``), so the session goes through it as in Flask;
+        ``None`` while it is the default, which lets the session interface
+        use its own encoder, byte for byte the same.
+
+        .. versionadded:: 3.1.3
+        """
+        provider = self.json
+        if (
+            type(provider) is DefaultJSONProvider
+            and provider.sort_keys is True
+            and provider.ensure_ascii is True
+            and provider.default is _json_default
+        ):
+            return None
+        return provider
 
     @cached_property
     def name(self) -> str:

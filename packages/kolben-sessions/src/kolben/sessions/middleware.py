@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as t
 from datetime import timedelta
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.local import LocalProxy
 from werkzeug.sansio.response import Response as _SansIOResponse
 from werkzeug.wrappers import Request
@@ -26,6 +27,7 @@ if t.TYPE_CHECKING:
 
     from .sessions import SessionInterface
     from .sessions import SessionMixin
+    from .store import SessionStore
 
 #: The WSGI environ key under which :class:`SessionMiddleware` puts the
 #: session, unless it is given another ``environ_key``.
@@ -152,6 +154,15 @@ class SessionMiddleware:
     :param session_interface: the interface to open and save sessions with;
         a new :class:`~kolben.sessions.SecureCookieSessionInterface` by default.
     :param environ_key: the environ key to put the session under.
+    :param store: keep the sessions server-side in this
+        :class:`~kolben.sessions.store.SessionStore` (SQLite, Redis, memory)
+        through a :class:`~kolben.sessions.ServerSideSessionInterface`; the
+        cookie then holds only the signed session id. Its settings
+        (``SESSION_PERMANENT``, ``SESSION_USE_SIGNER``, ...) can be put in
+        :attr:`config`. A failing store answers ``503 Service Unavailable``.
+
+    .. versionchanged:: 0.1.0
+        Added ``store``.
     """
 
     def __init__(
@@ -172,6 +183,7 @@ class SessionMiddleware:
         permanent_session_lifetime: timedelta | int = timedelta(days=31),
         session_interface: SessionInterface | None = None,
         environ_key: str = ENVIRON_KEY,
+        store: SessionStore | None = None,
     ) -> None:
         #: The wrapped WSGI application.
         self.app = app
@@ -196,12 +208,15 @@ class SessionMiddleware:
 
         #: How long a permanent session lasts.
         self.permanent_session_lifetime = permanent_session_lifetime
+        if session_interface is None:
+            if store is not None:
+                from .server import ServerSideSessionInterface
+
+                session_interface = ServerSideSessionInterface(store)
+            else:
+                session_interface = SecureCookieSessionInterface()
         #: The interface that opens and saves sessions for this middleware.
-        self.session_interface: SessionInterface = (
-            session_interface
-            if session_interface is not None
-            else SecureCookieSessionInterface()
-        )
+        self.session_interface: SessionInterface = session_interface
         #: The WSGI environ key the session is put under.
         self.environ_key = environ_key
 
@@ -218,7 +233,16 @@ class SessionMiddleware:
         ) -> t.Callable[[bytes], object]:
             return start_response(status, slot.save(status, headers), exc_info)
 
-        return self.app(environ, start_with_session)
+        try:
+            return self.app(environ, start_with_session)
+        except HTTPException as e:
+            from .store import SessionStoreError
+
+            if not isinstance(e, SessionStoreError):
+                raise
+            # A session store failed (SessionStoreError) before the response
+            # started: answer with its 503, which names the store.
+            return e(environ, start_response)
 
 
 def get_session(environ: WSGIEnvironment, key: str = ENVIRON_KEY) -> SessionMixin:

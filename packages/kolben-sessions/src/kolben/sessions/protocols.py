@@ -33,6 +33,19 @@ class SessionApp(t.Protocol):
       (``False``): the cookie's attributes, one ``get_cookie_*`` method each.
     - ``SESSION_REFRESH_EACH_REQUEST`` (``True``): whether a permanent
       session's cookie is re-sent, with a new expiry, on every request.
+
+    One member is optional and read with :func:`getattr`, so it is not part
+    of the protocol's required shape:
+
+    - ``session_json`` (a :class:`SessionJSON` or ``None``): the JSON the
+      session data is written and read with, tags applied first. ``None`` or
+      missing means the built-in encoding (sorted keys, ASCII, Flask's
+      fallback for dates, decimals, UUIDs, dataclasses and HTML), which is
+      what Flask writes with its default provider. The ``flask``
+      meta-package supplies ``app.json`` here when the app has a provider of
+      its own, so its ``default`` and ``sort_keys`` apply as in Flask.
+
+      .. versionadded:: 0.1.0
     """
 
     @property
@@ -61,3 +74,22 @@ class SessionApp(t.Protocol):
         Sets the ``Expires`` of a permanent session's cookie when it is saved,
         and the maximum age of any cookie's signature when it is opened.
         """
+
+
+class SessionJSON(t.Protocol):
+    """A JSON provider session data can be written and read with: the shape of
+    a Flask app's ``app.json``.
+
+    A session interface calls it, when the app offers one as
+    ``session_json``, with the already tagged value (see
+    :mod:`kolben.sessions.tag`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Serialize ``obj``; called with ``separators=(",", ":")``."""
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Deserialize ``s``; called with ``object_hook`` set to the untagging
+        function."""

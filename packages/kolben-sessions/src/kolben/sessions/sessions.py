@@ -473,6 +473,14 @@ class SecureCookieSessionInterface(SessionInterface):
         :attr:`digest_method`, :attr:`key_derivation` and :attr:`serializer`,
         so a request reuses the one built for its key set.
 
+        When the app offers a JSON provider as ``session_json`` (see
+        :class:`~kolben.sessions.protocols.SessionApp`) and :attr:`serializer`
+        is a :class:`~kolben.sessions.TaggedJSONSerializer`, the data is
+        written and read through that provider.
+
+        .. versionchanged:: 0.1.0
+            The app's ``session_json`` provider is used.
+
         :param app: the application.
         """
         secret_key = app.secret_key
@@ -481,6 +489,11 @@ class SecureCookieSessionInterface(SessionInterface):
             return None
 
         fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
+        serializer = self.serializer
+        provider = getattr(app, "session_json", None)
+        if provider is not None and isinstance(serializer, TaggedJSONSerializer):
+            # The app encodes JSON its own way (Flask: a custom app.json).
+            serializer = serializer.with_json(provider)
         # itsdangerous signs with the last key and verifies newest first;
         # Flask lists fallbacks most recent first.
         keys = (*reversed(fallbacks), secret_key) if fallbacks else (secret_key,)
@@ -489,7 +502,7 @@ class SecureCookieSessionInterface(SessionInterface):
             self.salt,
             self.digest_method,
             self.key_derivation,
-            self.serializer,
+            serializer,
         )
 
         try:

@@ -59,6 +59,9 @@ from markupsafe import Markup
 from werkzeug.http import http_date
 from werkzeug.http import parse_date
 
+if t.TYPE_CHECKING:
+    from .protocols import SessionJSON
+
 
 class JSONTag:
     """The contract every tag of a :class:`TaggedJSONSerializer` fulfils.
@@ -477,3 +480,50 @@ class TaggedJSONSerializer:
         # The decoder calls the hook on each object after its contents, so
         # every tag's to_python receives already untagged values.
         return json.loads(value, object_hook=self.untag)
+
+    def with_json(self, provider: SessionJSON) -> ProviderTaggedJSON:
+        """Return this serializer writing and reading through ``provider``
+        instead of the standard library's encoder.
+
+        The tags still convert the values they know; everything else, and
+        the text itself, is the provider's: its fallback for unknown types
+        and its key order apply, as they do for Flask's sessions.
+
+        :param provider: an object with ``dumps(obj, **kwargs)`` and
+            ``loads(s, **kwargs)``, such as a Flask app's ``app.json``.
+
+        .. versionadded:: 0.1.0
+        """
+        return ProviderTaggedJSON(self, provider)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProviderTaggedJSON:
+    """A :class:`TaggedJSONSerializer` bound to a JSON provider: what
+    :meth:`TaggedJSONSerializer.with_json` returns.
+
+    Equal (and hashing equal) for the same serializer and provider, so a
+    signing serializer built on it can be cached.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The serializer whose tags convert the values.
+    tagged: TaggedJSONSerializer
+    #: The provider that writes and reads the JSON text.
+    provider: SessionJSON
+
+    def dumps(self, value: t.Any) -> str:
+        """Tag ``value`` and serialize it with the provider, compactly.
+
+        :param value: the value to serialize.
+        """
+        text: str = self.provider.dumps(self.tagged.tag(value), separators=(",", ":"))
+        return text
+
+    def loads(self, value: str | bytes) -> t.Any:
+        """Deserialize ``value`` with the provider and untag the result.
+
+        :param value: JSON text, as produced by :meth:`dumps`.
+        """
+        return self.provider.loads(value, object_hook=self.tagged.untag)
