@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.exceptions import Gone
 from werkzeug.routing import Rule
 
 import flask
@@ -186,3 +187,25 @@ def test_request_is_xhr_and_module(app: Flask) -> None:
     with app.test_request_context("/"):
         with pytest.warns(KolbenLegacyWarning):
             assert flask.request.is_xhr is False
+
+
+def test_error_handler_spec_assignment(app: Flask) -> None:
+    def gone() -> tuple[str, int]:
+        return "gone for good", 410
+
+    with pytest.warns(KolbenLegacyWarning, match="register_error_handler"):
+        app.error_handler_spec[None][410] = gone
+
+    @app.route("/old")
+    def old() -> str:
+        flask.abort(410)
+
+    response = app.test_client().get("/old")
+    assert (response.status_code, response.data) == (410, b"gone for good")
+    # Flask 3.1's shape, for the code that reads the registry.
+    assert list(app.error_handler_spec[None][410]) == [Gone]
+
+
+def test_error_handler_spec_rejects_unknown_codes(app: Flask) -> None:
+    with pytest.warns(KolbenLegacyWarning), pytest.raises(KeyError, match="999"):
+        app.error_handler_spec[None][999] = lambda: "x"

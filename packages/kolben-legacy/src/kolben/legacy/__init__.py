@@ -41,10 +41,11 @@ def install() -> None:
         if _active is not None:
             return
         from . import _app
+        from . import _errors
         from . import _helpers
         from . import _modules as modules
 
-        patches = [*_app.patches(), *_helpers.patches()]
+        patches = [*_app.patches(), *_errors.patches(), *_helpers.patches()]
         for patch in patches:
             patch.apply()
         shims = modules.ModuleShims()

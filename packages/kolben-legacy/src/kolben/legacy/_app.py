@@ -10,6 +10,7 @@ from flask import Blueprint
 from flask import Flask
 from flask import Request
 
+from ._errors import _no_argument_ok
 from ._patching import Patch
 from ._patching import warn
 
@@ -191,25 +192,8 @@ class ErrorHandlers(dict[t.Any, t.Any]):
 
     def __setitem__(self, code: t.Any, handler: t.Any) -> None:
         warn("app.error_handlers[code] = f", "app.register_error_handler(code, f)")
-        self._app.register_error_handler(code, _accepting_error(handler))
+        self._app.register_error_handler(code, _no_argument_ok(handler))
         super().__setitem__(code, handler)
-
-
-def _accepting_error(handler: t.Any) -> t.Any:
-    import inspect
-
-    try:
-        params = inspect.signature(handler).parameters
-    except (TypeError, ValueError):
-        return handler
-    if params:
-        return handler
-
-    def call_without_error(error: BaseException) -> t.Any:
-        return handler()
-
-    call_without_error.__name__ = getattr(handler, "__name__", "handler")
-    return call_without_error
 
 
 def _error_handlers(self: t.Any) -> ErrorHandlers:
