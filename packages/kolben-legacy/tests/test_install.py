@@ -139,3 +139,19 @@ def test_modern_code_does_not_warn_while_installed(legacy: None) -> None:
         warnings.simplefilter("error")
         response = app.test_client().get("/")
     assert response.data == b"ok"
+
+
+def test_old_arguments_and_imports_fail_without_install() -> None:
+    import io
+
+    app = Flask(__name__)
+    with app.test_request_context(), pytest.raises(TypeError):
+        flask.send_file(io.BytesIO(b""), attachment_filename="a.txt")
+    with pytest.raises(ImportError):
+        __import__("flask.ext.anything")
+    info = ScriptInfo(create_app=lambda script_info: app)
+    with pytest.raises(TypeError):
+        info.load_app()
+    spec = app.error_handler_spec[None]
+    with pytest.raises((AttributeError, TypeError)):
+        spec[404] = lambda error: "x"
