@@ -119,3 +119,18 @@ def test_uninstall_forgets_flask_ext(flask_fake: str) -> None:
     assert not hasattr(flask, "ext")
     with pytest.raises(ImportError):
         importlib.import_module("flask.ext.fake")
+
+
+def test_warnings_point_at_the_code_that_uses_the_api(
+    legacy: None, flask_fake: str
+) -> None:
+    app = flask.Flask(__name__)
+    with pytest.warns(KolbenLegacyWarning) as record:
+        flask.Markup  # noqa: B018
+        with app.app_context():
+            flask._app_ctx_stack.top  # noqa: B018
+        import flask.ext.fake as fake  # noqa: F401
+
+        app.before_first_request(lambda: None)
+    assert len(record) == 4
+    assert {pathlib.Path(w.filename) for w in record} == {pathlib.Path(__file__)}

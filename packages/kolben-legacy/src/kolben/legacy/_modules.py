@@ -136,7 +136,7 @@ class _ExtLoader(importlib.abc.Loader):
     def exec_module(self, module: types.ModuleType) -> None:
         if self.real is None:
             return
-        warn(f"flask.ext.{self.real[6:]}", f"{self.real}", stacklevel=8)
+        warn(f"flask.ext.{self.real[6:]}", self.real)
         # The import system returns whatever ``sys.modules`` holds for the name
         # once this returns, so the extension's own module is what the
         # application gets, with its identity (and ``__spec__``) untouched.
