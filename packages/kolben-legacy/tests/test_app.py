@@ -209,3 +209,10 @@ def test_error_handler_spec_assignment(app: Flask) -> None:
 def test_error_handler_spec_rejects_unknown_codes(app: Flask) -> None:
     with pytest.warns(KolbenLegacyWarning), pytest.raises(KeyError, match="999"):
         app.error_handler_spec[None][999] = lambda: "x"
+
+
+def test_before_first_request_after_the_first_request(app: Flask) -> None:
+    app.add_url_rule("/", "index", lambda: "ok")
+    app.test_client().get("/")
+    with pytest.warns(KolbenLegacyWarning), pytest.raises(AssertionError):
+        app.before_first_request(lambda: None)

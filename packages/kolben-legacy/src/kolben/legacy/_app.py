@@ -39,6 +39,8 @@ def before_first_request(self: t.Any, f: t.Any) -> t.Any:
         "app.before_first_request",
         "code that runs while the app is set up (e.g. in create_app)",
     )
+    # Like every setup method: an error once the app has handled a request.
+    self._check_setup_finished("before_first_request")
     _first_funcs(self).append(f)
     return f
 
@@ -78,6 +80,7 @@ def before_app_first_request(self: t.Any, f: t.Any) -> t.Any:
         "blueprint.before_app_first_request",
         "code that runs while the app is set up",
     )
+    self._check_setup_finished("before_app_first_request")
     self.record_once(lambda state: _first_funcs(state.app).append(f))
     return f
 
