@@ -68,6 +68,7 @@ def test_guard_accepts_the_workspace(tmp_path: pathlib.Path) -> None:
         "kolben.templating",
         "kolben.testing",
         "kolben.cli",
+        "kolben.legacy",
     ],
 )
 def test_workspace_imports_come_from_packages(name: str) -> None:

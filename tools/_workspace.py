@@ -243,7 +243,8 @@ def load_distribution(path: pathlib.Path) -> Distribution:
 
 
 def distributions(root: pathlib.Path = ROOT) -> dict[str, Distribution]:
-    """Return every distribution under ``root/packages``, parts first, ``flask`` last.
+    """Return every distribution under ``root/packages``: the parts first, then
+    ``flask``, then the add-ons that depend on ``flask`` (see :func:`is_addon`).
 
     :param root: A checkout of this repository (or a copy of one).
     """
@@ -251,8 +252,18 @@ def distributions(root: pathlib.Path = ROOT) -> dict[str, Distribution]:
     for pyproject in sorted((root / "packages").glob("*/pyproject.toml")):
         dist = load_distribution(pyproject.parent)
         found[dist.name] = dist
-    ordered = sorted(found, key=lambda name: (name == META, name))
-    return {name: found[name] for name in ordered}
+
+    def tier(name: str) -> tuple[int, str]:
+        return (2 if is_addon(found[name]) else int(name == META), name)
+
+    return {name: found[name] for name in sorted(found, key=tier)}
+
+
+def is_addon(dist: Distribution) -> bool:
+    """Tell whether ``dist`` sits above the meta-package (depends on ``flask``),
+    like ``kolben-legacy``; DESIGN.md allows only such add-ons to import it.
+    """
+    return any(r.name == META for r in dist.dependencies)
 
 
 def sibling_requirements(

@@ -34,6 +34,11 @@ Run it through hatch::
     hatch run conformance                        # both runs and the API check
     hatch run conformance --only-ours            # skip the baseline run
     hatch run conformance -k test_basic -- -x    # pytest arguments pass through
+    hatch run conformance --legacy --only-ours   # ours with kolben.legacy installed
+
+``--legacy`` runs our side with ``kolben.legacy.install()`` in effect (through
+its pytest plugin), showing that the seed-era shims break nothing Flask 3.1
+code relies on.
 
 Nothing from the sdist is ever committed: ``.cache/`` is ignored by git.
 """
@@ -192,6 +197,10 @@ def index_url() -> str:
         if os.environ.get(key):
             return os.environ[key].rstrip("/")
     return "https://pypi.org/simple"
+
+
+#: The pytest arguments that run a session with ``kolben.legacy.install()``.
+LEGACY_PLUGIN = ["-p", "kolben.legacy.pytest_plugin"]
 
 
 def sha256(path: pathlib.Path) -> str:
@@ -542,12 +551,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-venv", action="store_true", help="keep the baseline virtualenv"
     )
+    parser.add_argument(
+        "--legacy",
+        action="store_true",
+        help="run ours with the kolben.legacy shims installed",
+    )
     args, pytest_args = parser.parse_known_args(argv)
     if pytest_args[:1] == ["--"]:
         pytest_args = pytest_args[1:]
     if args.keyword:
         pytest_args = ["-k", args.keyword, *pytest_args]
     selected = bool(pytest_args)
+    ours_args = [*LEGACY_PLUGIN, *pytest_args] if args.legacy else pytest_args
 
     versions = shared_versions()
     try:
@@ -579,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             baseline = load_baseline(versions)
             bin_dir = pathlib.Path(sys.executable).parent
             ours = finish_run(
-                "ours", start_run("ours", sys.executable, suite, pytest_args, bin_dir)
+                "ours", start_run("ours", sys.executable, suite, ours_args, bin_dir)
             )
             if baseline:
                 expected_names = baseline["api"]
@@ -599,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
                 "ours",
                 sys.executable,
                 suite,
-                pytest_args,
+                ours_args,
                 pathlib.Path(sys.executable).parent,
             )
             pending_theirs = start_run(

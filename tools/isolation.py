@@ -47,6 +47,7 @@ from _workspace import clean_env
 from _workspace import Distribution
 from _workspace import distributions
 from _workspace import find_tool
+from _workspace import is_addon
 from _workspace import META
 from _workspace import normalize
 from _workspace import require_tool
@@ -184,10 +185,20 @@ def summarize(output: str) -> str:
 def requirements_for(
     dist: Distribution, dists: dict[str, Distribution], wheels: dict[str, pathlib.Path]
 ) -> list[str]:
-    """Return what to install to check ``dist``: its wheel, and its test group."""
-    if dist.name == META:
-        wanted = [str(wheels[name]) for name in dists if name != META]
+    """Return what to install to check ``dist``: its wheel, and its test group.
+
+    The meta-package and the add-ons above it also get the parts' and the
+    meta-package's fresh wheels, so that ``flask`` never resolves to the index's.
+    """
+    if dist.name == META or is_addon(dist):
+        wanted = [
+            str(wheels[d.name])
+            for d in dists.values()
+            if d.name != META and not is_addon(d)
+        ]
         wanted.append(f"{wheels[META]}[{','.join(META_EXTRAS)}]")
+        if dist.name != META:
+            wanted.append(str(wheels[dist.name]))
     else:
         extras = PART_EXTRAS.get(dist.name)
         suffix = f"[{','.join(extras)}]" if extras else ""
