@@ -9,10 +9,12 @@ this builds the wheels once, then for each resolution:
   lower bound it declares is what gets installed;
 - ``highest``: the same with the newest versions the index has;
 
-then its ``test`` dependency group is added (without upgrading anything that
-is already there) and its own ``tests/`` run against the installed wheel, as
-:mod:`isolation` does. Extras are installed because an extra is a promise
-too: ``kolben-cli[dotenv]`` must work with the oldest python-dotenv it admits.
+then every module of its import package is imported there (a module that
+needs something undeclared fails here), its ``test`` dependency group is
+added (without upgrading anything that is already there) and its own
+``tests/`` run against the installed wheel, as :mod:`isolation` does.
+Extras are installed because an extra is a promise too: ``kolben-cli[dotenv]``
+must work with the oldest python-dotenv it admits.
 
 Run it through hatch::
 
@@ -95,6 +97,18 @@ def direct_requirements(
     return list(dict.fromkeys(wanted))
 
 
+#: Imports every module of a package from the environment, nothing else.
+_IMPORT_ALL = """
+import importlib, pkgutil, sys
+package = importlib.import_module(sys.argv[1])
+found = pkgutil.walk_packages(package.__path__, sys.argv[1] + ".")
+names = [m.name for m in found if not m.name.endswith(".__main__")]
+for name in names:
+    importlib.import_module(name)
+print(f"imported {sys.argv[1]} and its {len(names)} modules")
+"""
+
+
 def installed_versions(python: pathlib.Path, names: list[str]) -> str:
     """Return ``name==version`` for the given distributions in an environment."""
     code = (
@@ -138,6 +152,7 @@ def check(
                 env=clean_env(),
             )
         )
+        log.append(check_run([python, "-c", _IMPORT_ALL, dist.import_name]))
         # The test tools at their usual versions; nothing installed is upgraded.
         log.append(
             check_run(
