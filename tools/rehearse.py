@@ -1,0 +1,202 @@
+"""Rehearse the publish: upload to a real local package index and install from it.
+
+This is the maintainers' path end to end, against ``pypiserver`` on
+127.0.0.1 (nothing is uploaded anywhere else):
+
+1. build every distribution's wheel (found under ``packages/``);
+2. start ``pypiserver`` on a free port with uploads allowed, and upload the
+   wheels with ``twine upload --repository-url``;
+3. fill the rest of the index the way a mirror would: the third-party
+   requirements (``pip download`` from the package index), upstream Flask
+   3.1.3 and one real extension, Flask-Login, each with ``--no-deps``;
+4. in fresh virtualenvs that install from that index alone
+   (``pip --index-url``), check that
+
+   - ``pip install flask`` gets our ``flask`` (``3.1.3+kolben.N`` sorts above
+     upstream's ``3.1.3``, which the index also holds), every part, and an
+     app that answers a request;
+   - ``pip install Flask-Login`` on top keeps our ``flask`` and brings no
+     other Flask;
+   - ``pip install kolben-sessions`` alone brings no other kolben
+     distribution.
+
+Run it through hatch::
+
+    hatch run rehearse            # prints each step and exits non-zero on failure
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+import urllib.request
+
+from _workspace import check_run
+from _workspace import clean_env
+from _workspace import distributions
+from _workspace import META
+from _workspace import require_tool
+from _workspace import WorkspaceError
+from isolation import build_wheels
+
+#: Upstream Flask, which the index holds next to ours, as PyPI's mirror would.
+UPSTREAM = "flask==3.1.3"
+
+#: A real extension installed on top of our flask from the same index.
+EXTENSION = "flask-login"
+
+#: A small app: one route, answered through the test client.
+APP = """
+import flask
+app = flask.Flask("rehearsal")
+@app.get("/")
+def index():
+    return {"kolben": True}
+assert app.test_client().get("/").json == {"kolben": True}
+import importlib.metadata as m
+print("flask", m.version("flask"), "answered")
+"""
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def index_server(folder: pathlib.Path) -> t.Iterator[str]:
+    """Run ``pypiserver`` on 127.0.0.1 over ``folder``; yield its URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1"]
+    command += ["-p", str(port), "-a", ".", "-P", ".", "--disable-fallback"]
+    server = subprocess.Popen(
+        [*command, str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_env(),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/simple/", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise WorkspaceError("pypiserver did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def venv(work: pathlib.Path, name: str) -> pathlib.Path:
+    """Make a fresh virtualenv with pip; return its Python."""
+    path = work / name
+    check_run([sys.executable, "-m", "venv", path], env=clean_env())
+    return path / "bin" / "python"
+
+
+def pip(python: pathlib.Path, url: str, *args: str) -> str:
+    """Run pip in a virtualenv against the local index alone."""
+    command = [str(python), "-m", "pip", "--disable-pip-version-check"]
+    command += [*args, "--index-url", f"{url}/simple/"]
+    return check_run(command, env=clean_env(PIP_CONFIG_FILE="/dev/null"))
+
+
+def installed(python: pathlib.Path) -> dict[str, str]:
+    """Return ``{normalized name: version}`` of what a virtualenv holds."""
+    code = (
+        "import importlib.metadata as m\n"
+        "for d in m.distributions():\n"
+        "    print(d.metadata['Name'].lower().replace('_', '-'), d.version)\n"
+    )
+    pairs = (line.split() for line in check_run([python, "-c", code]).splitlines())
+    return dict((name, version) for name, version in pairs)
+
+
+def expect(condition: bool, message: str) -> None:
+    """Fail the rehearsal with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise WorkspaceError(message)
+    print(f"  ok: {message}", flush=True)
+
+
+def rehearse(work: pathlib.Path) -> None:
+    """Run every step; raise :class:`WorkspaceError` at the first failure."""
+    dists = distributions()
+    wheels = build_wheels(dists.values(), work / "wheels")
+    ours = dists[META].version
+    folder = work / "index"
+    folder.mkdir()
+    with index_server(folder) as url:
+        print(f"index: pypiserver at {url}", flush=True)
+        twine = require_tool("twine")
+        check_run(
+            [twine, "upload", "--non-interactive", "--repository-url", url]
+            + ["-u", "rehearsal", "-p", "rehearsal", *wheels.values()],
+            env=clean_env(),
+        )
+        print(f"uploaded {len(wheels)} wheels with twine", flush=True)
+        tools = venv(work, "venv-tools")
+        download: list[str | os.PathLike[str]] = [tools, "-m", "pip", "download"]
+        download += ["--quiet", "-d", folder]
+        check_run(
+            [*download, "--find-links", work / "wheels", f"{META}=={ours}"],
+            env=clean_env(),
+        )
+        check_run([*download, "--no-deps", UPSTREAM, EXTENSION], env=clean_env())
+        print("mirrored the requirements, upstream Flask 3.1.3 and Flask-Login")
+
+        print("pip install flask", flush=True)
+        app = venv(work, "venv-app")
+        pip(app, url, "install", "--quiet", "flask")
+        have = installed(app)
+        expect(have.get("flask") == ours, f"flask {have.get('flask')} is ours, {ours}")
+        missing = sorted(set(dists) - set(have))
+        expect(not missing, f"every part is installed (missing: {missing})")
+        print("  " + check_run([app, "-c", APP]).strip())
+
+        print(f"pip install {EXTENSION} on top", flush=True)
+        pip(app, url, "install", "--quiet", EXTENSION)
+        have = installed(app)
+        expect(have.get("flask") == ours, f"flask is still ours ({have.get('flask')})")
+        check_run([app, "-c", "import flask_login, flask; flask.Flask('x')"])
+        check_run([app, "-m", "pip", "check"])
+
+        print("pip install kolben-sessions alone", flush=True)
+        alone = venv(work, "venv-sessions")
+        pip(alone, url, "install", "--quiet", "kolben-sessions")
+        others = sorted(n for n in installed(alone) if n in dists)
+        expect(others == ["kolben-sessions"], f"only kolben-sessions: {others}")
+
+
+def main() -> int:
+    """Run the rehearsal; return the exit status."""
+    work = pathlib.Path(tempfile.mkdtemp(prefix="kolben-rehearse-"))
+    start = time.monotonic()
+    try:
+        rehearse(work)
+    except (WorkspaceError, subprocess.SubprocessError) as error:
+        print(f"rehearse: FAILED: {error}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"rehearse: publish rehearsal passed in {time.monotonic() - start:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
