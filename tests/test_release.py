@@ -232,6 +232,9 @@ def test_dry_run_without_build_changes_nothing(
     assert "kolben-base 0.1.0 -> 1.0.0 (major), dry run" in out
     assert '+    "kolben-base>=1.0,<2",' in out
     assert "tag: kolben-base-v1.0.0 (not created" in out
+    # Widening a dependent's range is said plainly: it must be released too.
+    assert "flask needs a release too: its range on kolben-base was widened" in out
+    assert "kolben-user needs a release too" in out
     assert {p: p.read_text() for p in repo.rglob("*") if p.is_file()} == before
 
 

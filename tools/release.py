@@ -298,6 +298,19 @@ def plan(
     return version, changes
 
 
+def widened_siblings(changes: list[Change], name: str) -> list[str]:
+    """Return the siblings whose ``pyproject.toml`` a release plan changes.
+
+    :param changes: The plan :func:`plan` returned.
+    :param name: The distribution being released, which is left out.
+    """
+    return [
+        item.path.parent.name
+        for item in changes
+        if item.path.name == "pyproject.toml" and item.path.parent.name != name
+    ]
+
+
 def write(root: pathlib.Path, changes: list[Change]) -> None:
     """Write planned changes under ``root``."""
     for item in changes:
@@ -396,6 +409,12 @@ def main(argv: list[str] | None = None, root: pathlib.Path = ROOT) -> int:
     mode = "applying" if args.apply else "dry run"
     print(f"{dist.name} {dist.version} -> {version} ({args.part}), {mode}\n")
     print(render_diff(changes))
+    for name in widened_siblings(changes, dist.name):
+        print(
+            f"{name} needs a release too: its range on {dist.name} was widened"
+            f" to admit {version}, and until {name} is released with it, users"
+            f" cannot install {dist.name} {version} next to it.\n"
+        )
     if args.no_build:
         print(f"tag: {tag} (not created: dry run)")
         return 0
