@@ -18,7 +18,13 @@ This is the maintainers' path end to end, against ``pypiserver`` on
    - ``pip install Flask-Login`` on top keeps our ``flask`` and brings no
      other Flask;
    - ``pip install kolben-sessions`` alone brings no other kolben
-     distribution.
+     distribution;
+
+5. on a copy of ``packages/``, release ``kolben-sessions`` alone (minor) with
+   ``release.py``, check that it says ``flask`` needs a release too, upload
+   it, see ``pip install flask`` keep the old part, release ``flask``, upload
+   it, and check ``pip install flask kolben-sessions==<new>`` resolves and
+   the app works.
 
 Run it through hatch::
 
@@ -28,6 +34,7 @@ Run it through hatch::
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import pathlib
 import shutil
@@ -44,6 +51,7 @@ from _workspace import clean_env
 from _workspace import distributions
 from _workspace import META
 from _workspace import require_tool
+from _workspace import ROOT
 from _workspace import WorkspaceError
 from isolation import build_wheels
 
@@ -181,6 +189,57 @@ def rehearse(work: pathlib.Path) -> None:
         pip(alone, url, "install", "--quiet", "kolben-sessions")
         others = sorted(n for n in installed(alone) if n in dists)
         expect(others == ["kolben-sessions"], f"only kolben-sessions: {others}")
+
+        bump_one_part(work, url)
+
+
+def release_in(copy: pathlib.Path, name: str, part: str, out: pathlib.Path) -> str:
+    """Release ``name`` in a copy of the workspace; return the tool's words."""
+    import release
+
+    version, changes = release.plan(copy, name, part, dt.date.today())
+    release.write(copy, changes)
+    build_wheels([distributions(copy)[name]], out)
+    widened = release.widened_siblings(changes, name)
+    return f"{name} {version}; needs a release too: {', '.join(widened) or 'none'}"
+
+
+def bump_one_part(work: pathlib.Path, url: str) -> None:
+    """Release kolben-sessions alone (minor), then flask, and install both."""
+    copy = work / "copy"
+    ignore = shutil.ignore_patterns("__pycache__", "dist", ".*cache")
+    shutil.copytree(ROOT / "packages", copy / "packages", ignore=ignore)
+    twine = require_tool("twine")
+    upload = [twine, "upload", "--non-interactive", "--repository-url", url]
+    upload += ["-u", "rehearsal", "-p", "rehearsal"]
+
+    print("release kolben-sessions alone (minor)", flush=True)
+    said = release_in(copy, "kolben-sessions", "minor", work / "sessions")
+    print(f"  release: {said}")
+    expect("needs a release too: flask" in said, "the tool says flask needs one")
+    check_run([*upload, *sorted((work / "sessions").glob("*.whl"))], env=clean_env())
+    new = distributions(copy)["kolben-sessions"].version
+    before = venv(work, "venv-before")
+    pip(before, url, "install", "--quiet", "flask")
+    have = installed(before)
+    expect(
+        have.get("kolben-sessions") != new,
+        f"until flask is released, pip install flask keeps kolben-sessions"
+        f" {have.get('kolben-sessions')}",
+    )
+
+    print("release flask with the widened range", flush=True)
+    print(f"  release: {release_in(copy, META, 'patch', work / 'meta')}")
+    check_run([*upload, *sorted((work / "meta").glob("*.whl"))], env=clean_env())
+    after = venv(work, "venv-after")
+    pip(after, url, "install", "--quiet", "flask", f"kolben-sessions=={new}")
+    have = installed(after)
+    meta = distributions(copy)[META].version
+    expect(
+        have.get("flask") == meta and have.get("kolben-sessions") == new,
+        f"pip install flask kolben-sessions=={new} resolves to flask {meta}",
+    )
+    print("  " + check_run([after, "-c", APP]).strip())
 
 
 def main() -> int:
