@@ -20,7 +20,12 @@ This is the maintainers' path end to end, against ``pypiserver`` on
    - ``pip install kolben-sessions`` alone brings no other kolben
      distribution;
 
-5. on a copy of ``packages/``, release ``kolben-sessions`` alone (minor) with
+5. with a stand-in for a future upstream ``flask`` 3.1.4 on the index too,
+   follow RELEASING.md (the pin in a constraints file): ``pip install
+   flask``, ``pip install -U flask``, a forced reinstall, Flask-Login and
+   Flask-SQLAlchemy on top, and ``uv pip install`` with the same file all
+   keep our ``flask``;
+6. (run before step 5) on a copy of ``packages/``, release ``kolben-sessions`` alone (minor) with
    ``release.py``, check that it says ``flask`` needs a release too, upload
    it, see ``pip install flask`` keep the old part, release ``flask``, upload
    it, and check ``pip install flask kolben-sessions==<new>`` resolves and
@@ -33,8 +38,10 @@ Run it through hatch::
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import pathlib
 import shutil
@@ -45,6 +52,7 @@ import tempfile
 import time
 import typing as t
 import urllib.request
+import zipfile
 
 from _workspace import check_run
 from _workspace import clean_env
@@ -60,6 +68,12 @@ UPSTREAM = "flask==3.1.3"
 
 #: A real extension installed on top of our flask from the same index.
 EXTENSION = "flask-login"
+
+#: Another extension, with a compiled dependency of its own.
+SQLALCHEMY = "flask-sqlalchemy"
+
+#: The version of the stand-in for a future upstream Flask release.
+STAND_IN = "3.1.4"
 
 #: A small app: one route, answered through the test client.
 APP = """
@@ -117,11 +131,13 @@ def venv(work: pathlib.Path, name: str) -> pathlib.Path:
     return path / "bin" / "python"
 
 
-def pip(python: pathlib.Path, url: str, *args: str) -> str:
+def pip(
+    python: pathlib.Path, url: str, *args: str, env: dict[str, str] | None = None
+) -> str:
     """Run pip in a virtualenv against the local index alone."""
     command = [str(python), "-m", "pip", "--disable-pip-version-check"]
     command += [*args, "--index-url", f"{url}/simple/"]
-    return check_run(command, env=clean_env(PIP_CONFIG_FILE="/dev/null"))
+    return check_run(command, env=clean_env(PIP_CONFIG_FILE="/dev/null", **(env or {})))
 
 
 def installed(python: pathlib.Path) -> dict[str, str]:
@@ -166,6 +182,8 @@ def rehearse(work: pathlib.Path) -> None:
             env=clean_env(),
         )
         check_run([*download, "--no-deps", UPSTREAM, EXTENSION], env=clean_env())
+        check_run([*download, "sqlalchemy>=2.0.16"], env=clean_env())
+        check_run([*download, "--no-deps", SQLALCHEMY], env=clean_env())
         print("mirrored the requirements, upstream Flask 3.1.3 and Flask-Login")
 
         print("pip install flask", flush=True)
@@ -190,7 +208,76 @@ def rehearse(work: pathlib.Path) -> None:
         others = sorted(n for n in installed(alone) if n in dists)
         expect(others == ["kolben-sessions"], f"only kolben-sessions: {others}")
 
+        # Before the stand-in upstream 3.1.4 exists: an unpinned install of
+        # flask would take it (RELEASING.md says why users pin).
         bump_one_part(work, url)
+        keep_ours(work, url, folder, ours)
+
+
+def stand_in_wheel(out: pathlib.Path, version: str) -> pathlib.Path:
+    """Write a wheel named ``flask`` at ``version``: a future upstream release.
+
+    It ships a ``flask`` import package that is plainly not ours, so a swap
+    shows up as ``flask.STAND_IN``.
+    """
+    name = f"flask-{version}"
+    files = {
+        "flask/__init__.py": f'"""Stand-in for upstream Flask {version}."""\n'
+        "STAND_IN = True\n",
+        f"{name}.dist-info/METADATA": "Metadata-Version: 2.1\nName: flask\n"
+        f"Version: {version}\nRequires-Dist: werkzeug>=3.1\n",
+        f"{name}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: rehearse\n"
+        "Root-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    lines = []
+    for path, text in files.items():
+        digest = hashlib.sha256(text.encode()).digest()
+        encoded = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        lines.append(f"{path},sha256={encoded},{len(text.encode())}")
+    lines.append(f"{name}.dist-info/RECORD,,")
+    files[f"{name}.dist-info/RECORD"] = "\n".join(lines) + "\n"
+    wheel = out / f"{name}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for path, text in files.items():
+            archive.writestr(path, text)
+    return wheel
+
+
+def keep_ours(work: pathlib.Path, url: str, folder: pathlib.Path, ours: str) -> None:
+    """With a newer upstream on the index, follow RELEASING.md and keep ours."""
+    stand_in = stand_in_wheel(work, STAND_IN)
+    shutil.copy2(stand_in, folder / stand_in.name)
+    constraints = work / "constraints.txt"
+    constraints.write_text(f"flask=={ours}\n")
+    print(f"upstream {STAND_IN} on the index; users pin as RELEASING.md says")
+    check = "import flask, importlib.metadata as m; print(m.version('flask'))"
+
+    app = venv(work, "venv-pinned")
+    env = {"PIP_CONSTRAINT": str(constraints)}
+    for command in (
+        ["install", "flask"],
+        ["install", "-U", "flask"],
+        ["install", "-U", "--force-reinstall", "--no-deps", "flask"],
+        ["install", EXTENSION, SQLALCHEMY],
+    ):
+        pip(app, url, *command, "--quiet", env=env)
+        got = check_run([app, "-c", check]).strip()
+        expect(got == ours, f"pip {' '.join(command)}: flask {got}")
+    check_run([app, "-c", "import flask_sqlalchemy, flask_login"])
+    check_run([app, "-c", APP])
+
+    uv = require_tool("uv")
+    fast = work / "venv-uv"
+    check_run([uv, "venv", "--quiet", "--python", sys.executable, fast])
+    for command in (["flask"], ["-U", "flask", EXTENSION, SQLALCHEMY]):
+        check_run(
+            [uv, "pip", "install", "--python", fast / "bin" / "python"]
+            + ["--index-url", f"{url}/simple/", "--constraint", constraints]
+            + command,
+            env=clean_env(UV_NO_CONFIG="1"),
+        )
+        got = check_run([fast / "bin" / "python", "-c", check]).strip()
+        expect(got == ours, f"uv pip install {' '.join(command)}: flask {got}")
 
 
 def release_in(copy: pathlib.Path, name: str, part: str, out: pathlib.Path) -> str:
@@ -222,8 +309,9 @@ def bump_one_part(work: pathlib.Path, url: str) -> None:
     before = venv(work, "venv-before")
     pip(before, url, "install", "--quiet", "flask")
     have = installed(before)
+    old = distributions()["kolben-sessions"].version
     expect(
-        have.get("kolben-sessions") != new,
+        have.get("kolben-sessions") == old,
         f"until flask is released, pip install flask keeps kolben-sessions"
         f" {have.get('kolben-sessions')}",
     )
