@@ -25,9 +25,9 @@ This is the maintainers' path end to end, against ``pypiserver`` on
    flask``, ``pip install -U flask``, a forced reinstall, Flask-Login and
    Flask-SQLAlchemy on top, and ``uv pip install`` with the same file all
    keep our ``flask``;
-6. (run before step 5) on a copy of ``packages/``, release ``kolben-sessions`` alone (minor) with
-   ``release.py``, check that it says ``flask`` needs a release too, upload
-   it, see ``pip install flask`` keep the old part, release ``flask``, upload
+6. (run before step 5) on a copy of ``packages/``, release
+   ``kolben-sessions`` alone (minor) with ``release.py``, check that it
+   says ``flask`` needs a release too, upload it, see ``pip install flask`` keep the old part, release ``flask``, upload
    it, and check ``pip install flask kolben-sessions==<new>`` resolves and
    the app works.
 
@@ -270,12 +270,9 @@ def keep_ours(work: pathlib.Path, url: str, folder: pathlib.Path, ours: str) -> 
     fast = work / "venv-uv"
     check_run([uv, "venv", "--quiet", "--python", sys.executable, fast])
     for command in (["flask"], ["-U", "flask", EXTENSION, SQLALCHEMY]):
-        check_run(
-            [uv, "pip", "install", "--python", fast / "bin" / "python"]
-            + ["--index-url", f"{url}/simple/", "--constraint", constraints]
-            + command,
-            env=clean_env(UV_NO_CONFIG="1"),
-        )
+        install = [uv, "pip", "install", "--python", str(fast / "bin" / "python")]
+        install += ["--index-url", f"{url}/simple/", "--constraint", str(constraints)]
+        check_run([*install, *command], env=clean_env(UV_NO_CONFIG="1"))
         got = check_run([fast / "bin" / "python", "-c", check]).strip()
         expect(got == ours, f"uv pip install {' '.join(command)}: flask {got}")
 
