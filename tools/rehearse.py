@@ -27,9 +27,9 @@ This is the maintainers' path end to end, against ``pypiserver`` on
    keep our ``flask``;
 6. (run before step 5) on a copy of ``packages/``, release
    ``kolben-sessions`` alone (minor) with ``release.py``, check that it
-   says ``flask`` needs a release too, upload it, see ``pip install flask`` keep the old part, release ``flask``, upload
-   it, and check ``pip install flask kolben-sessions==<new>`` resolves and
-   the app works.
+   says ``flask`` needs a release too, upload it, see ``pip install flask``
+   keep the old part, release ``flask``, upload it, and check
+   ``pip install flask kolben-sessions==<new>`` resolves and the app works.
 
 Run it through hatch::
 
