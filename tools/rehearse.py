@@ -23,8 +23,8 @@ This is the maintainers' path end to end, against ``pypiserver`` on
 5. with a stand-in for a future upstream ``flask`` 3.1.4 on the index too,
    follow RELEASING.md (the pin in a constraints file): ``pip install
    flask``, ``pip install -U flask``, a forced reinstall, Flask-Login and
-   Flask-SQLAlchemy on top, and ``uv pip install`` with the same file all
-   keep our ``flask``;
+   Flask-SQLAlchemy on top, ``uv pip install`` with the same file, and a
+   hatch project depending on ``flask`` all keep our ``flask``;
 6. (run before step 5) on a copy of ``packages/``, release
    ``kolben-sessions`` alone (minor) with ``release.py``, check that it
    says ``flask`` needs a release too, upload it, see ``pip install flask``
@@ -74,6 +74,18 @@ SQLALCHEMY = "flask-sqlalchemy"
 
 #: The version of the stand-in for a future upstream Flask release.
 STAND_IN = "3.1.4"
+
+#: A user's hatch project, written as RELEASING.md tells users to.
+HATCH_PROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "userapp"
+version = "0"
+dependencies = ["flask=={ours}"]
+"""
 
 #: A small app: one route, answered through the test client.
 APP = """
@@ -184,6 +196,7 @@ def rehearse(work: pathlib.Path) -> None:
         check_run([*download, "--no-deps", UPSTREAM, EXTENSION], env=clean_env())
         check_run([*download, "sqlalchemy>=2.0.16"], env=clean_env())
         check_run([*download, "--no-deps", SQLALCHEMY], env=clean_env())
+        check_run([*download, "hatchling", "editables"], env=clean_env())
         print("mirrored the requirements, upstream Flask 3.1.3 and Flask-Login")
 
         print("pip install flask", flush=True)
@@ -275,6 +288,26 @@ def keep_ours(work: pathlib.Path, url: str, folder: pathlib.Path, ours: str) -> 
         check_run([*install, *command], env=clean_env(UV_NO_CONFIG="1"))
         got = check_run([fast / "bin" / "python", "-c", check]).strip()
         expect(got == ours, f"uv pip install {' '.join(command)}: flask {got}")
+
+    project = work / "hatch-project"
+    (project / "src" / "userapp").mkdir(parents=True)
+    (project / "src" / "userapp" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(HATCH_PROJECT.format(ours=ours))
+    hatch_env = clean_env(
+        HATCH_DATA_DIR=str(work / "hatch-data"),
+        HATCH_CACHE_DIR=str(work / "hatch-cache"),
+        PIP_INDEX_URL=f"{url}/simple/",
+        UV_INDEX_URL=f"{url}/simple/",
+        UV_CONSTRAINT=str(constraints),
+        PIP_CONSTRAINT=str(constraints),
+        PIP_CONFIG_FILE="/dev/null",
+        UV_NO_CONFIG="1",
+    )
+    hatch = require_tool("hatch")
+    got = check_run(
+        [hatch, "run", "python", "-c", check], cwd=project, env=hatch_env
+    ).splitlines()[-1]
+    expect(got == ours, f"a hatch project depending on flask: flask {got}")
 
 
 def release_in(copy: pathlib.Path, name: str, part: str, out: pathlib.Path) -> str:
