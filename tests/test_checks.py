@@ -159,3 +159,35 @@ def test_a_release_leaves_the_repository_passing(
         assert tools.checks.problems(repo) == []
     user = tools.release.distributions(repo)["kolben-user"]
     assert [r.specifier for r in user.dependencies] == [">=1.0,<2"]
+
+
+def test_every_runtime_import_is_declared(
+    tools: types.SimpleNamespace, repo: pathlib.Path
+) -> None:
+    # The hatchling 1.32.1 failure: a module importing a sibling (or a
+    # third-party package) its metadata does not declare.
+    base = repo / "packages/kolben-base/src/kolben/base/__init__.py"
+    base.write_text("from __future__ import annotations\nimport os\nimport werkzeug\n")
+    user = repo / "packages/kolben-user/src/kolben/user/__init__.py"
+    user.write_text("import kolben.base\nfrom kolben.user import x\n")
+    assert tools.checks.problems(repo) == []
+    user.write_text("def f():\n    import jinja2.sandbox\n")
+    assert tools.checks.problems(repo) == [
+        "kolben-user: src/kolben/user/__init__.py imports jinja2.sandbox but jinja2"
+        " is not declared"
+    ]
+    user.write_text("")
+    base.write_text("from kolben.user import x\n")
+    [problem] = tools.checks.problems(repo)
+    assert problem.endswith("imports kolben.user but kolben-user is not declared")
+
+
+def test_type_only_and_probed_imports_need_no_declaration(
+    tools: types.SimpleNamespace, repo: pathlib.Path
+) -> None:
+    (repo / "packages/kolben-base/src/kolben/base/__init__.py").write_text(
+        "import typing as t\n"
+        "if t.TYPE_CHECKING:\n    import jinja2\n"
+        "try:\n    import cryptography\nexcept ImportError:\n    cryptography = None\n"
+    )
+    assert tools.checks.problems(repo) == []

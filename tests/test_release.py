@@ -81,12 +81,24 @@ def repo(tmp_path: pathlib.Path) -> pathlib.Path:
         ("0.9.3", "major", "1.0.0"),
         ("1.2.3", "major", "2.0.0"),
         ("3.1", "patch", "3.1.1"),
+        # The meta-package keeps the Flask API level; a release is a new build.
+        ("3.1.3+kolben.1", "patch", "3.1.3+kolben.2"),
+        ("3.1.3+kolben.9", "major", "3.1.3+kolben.10"),
     ],
 )
 def test_bump(
     release: types.ModuleType, version: str, part: str, expected: str
 ) -> None:
     assert release.bump(version, part) == expected
+
+
+def test_only_kolbens_local_label_is_a_version(release: types.ModuleType) -> None:
+    with pytest.raises(
+        release.WorkspaceError, match=r"only local label is \+kolben\.N"
+    ):
+        release.bump("3.1.3+ubuntu1", "patch")
+    assert release.order("3.1.3+kolben.2") > release.order("3.1.3+kolben.1")
+    assert release.order("3.1.3+kolben.1") > release.order("3.1.3")
 
 
 @pytest.mark.parametrize(
@@ -220,6 +232,9 @@ def test_dry_run_without_build_changes_nothing(
     assert "kolben-base 0.1.0 -> 1.0.0 (major), dry run" in out
     assert '+    "kolben-base>=1.0,<2",' in out
     assert "tag: kolben-base-v1.0.0 (not created" in out
+    # Widening a dependent's range is said plainly: it must be released too.
+    assert "flask needs a release too: its range on kolben-base was widened" in out
+    assert "kolben-user needs a release too" in out
     assert {p: p.read_text() for p in repo.rglob("*") if p.is_file()} == before
 
 

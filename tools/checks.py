@@ -9,7 +9,12 @@ For every distribution under ``packages/`` this proves that:
 - its import package has a ``py.typed`` marker;
 - every requirement on a sibling is a range with a lower and an upper bound,
   never an ``==`` pin (which would freeze the siblings together) and never
-  unbounded (which would admit the next breaking release).
+  unbounded (which would admit the next breaking release);
+- declared equals imported: every module its source imports at runtime (not
+  under ``if TYPE_CHECKING:``) is its own, the standard library's, or
+  provided by a distribution it declares (in ``dependencies`` or an extra).
+  That every module then imports from the installed wheel alone is proven
+  by ``hatch run bounds``, which imports each of them before the tests.
 
 Run it through hatch::
 
@@ -20,12 +25,16 @@ It prints each problem and exits non-zero if there is any.
 
 from __future__ import annotations
 
+import ast
+import functools
+import importlib.metadata
 import pathlib
 import re
 import sys
 
 from _workspace import Distribution
 from _workspace import distributions
+from _workspace import normalize
 from _workspace import ROOT
 from _workspace import WorkspaceError
 
@@ -104,6 +113,90 @@ def range_problems(dist: Distribution, siblings: set[str]) -> list[str]:
     return found
 
 
+@functools.cache
+def _providers() -> dict[str, frozenset[str]]:
+    """Map each installed top-level module to the distributions that ship it."""
+    found: dict[str, set[str]] = {}
+    for module, names in importlib.metadata.packages_distributions().items():
+        found.setdefault(module, set()).update(normalize(n) for n in names)
+    return {module: frozenset(names) for module, names in found.items()}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _catches_import_error(node: ast.Try) -> bool:
+    names = {"ImportError", "ModuleNotFoundError"}
+    for handler in node.handlers:
+        caught = handler.type
+        types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        if any(isinstance(c, ast.Name) and c.id in names for c in types):
+            return True
+    return False
+
+
+def runtime_imports(tree: ast.AST) -> set[str]:
+    """Return the absolute module names a module imports when it runs.
+
+    Imports under ``if TYPE_CHECKING:`` only matter to the type checker and
+    are left out, and so are imports in a ``try`` that catches
+    ``ImportError``: those probe for an optional package and handle its
+    absence. Imports inside functions count (they run when called).
+
+    :param tree: A parsed module.
+    """
+    found: set[str] = set()
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            pending.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Try) and _catches_import_error(node):
+            pending.extend([*node.handlers, *node.orelse, *node.finalbody])
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module)
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def import_problems(dist: Distribution, dists: dict[str, Distribution]) -> list[str]:
+    """Check that what ``dist``'s source imports at runtime is declared."""
+    declared = {r.name for r in dist.all_requirements()}
+    ours = {d.import_name: d.name for d in dists.values()}
+    found = set()
+    for path in sorted(dist.source.rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for module in runtime_imports(tree):
+            top = module.split(".")[0]
+            if top == "__future__" or top in sys.stdlib_module_names:
+                continue
+            owner = next(
+                (
+                    name
+                    for package, name in ours.items()
+                    if module == package or module.startswith(package + ".")
+                ),
+                None,
+            )
+            if owner == dist.name:
+                continue
+            providers = {owner} if owner else set(_providers().get(top, ()))
+            shown = path.relative_to(dist.path).as_posix()
+            if not providers:
+                found.add(f"{shown} imports {module}, which no distribution provides")
+            elif not providers & declared:
+                names = " or ".join(sorted(providers))
+                found.add(f"{shown} imports {module} but {names} is not declared")
+    return sorted(found)
+
+
 def problems(root: pathlib.Path = ROOT) -> list[str]:
     """Return every rule broken in the checkout at ``root``, one line each."""
     dists = distributions(root)
@@ -113,6 +206,7 @@ def problems(root: pathlib.Path = ROOT) -> list[str]:
             changelog_problems(dist)
             + layout_problems(dist)
             + range_problems(dist, set(dists))
+            + import_problems(dist, dists)
         ):
             found.append(f"{dist.name}: {problem}")
     return found

@@ -101,13 +101,21 @@ class Installer:
         return venv / "bin" / "python"
 
     def install(
-        self, python: pathlib.Path, requirements: list[str], links: pathlib.Path
+        self,
+        python: pathlib.Path,
+        requirements: list[str],
+        links: pathlib.Path,
+        options: t.Sequence[str] = (),
     ) -> str:
-        """Install requirements, resolving siblings from the wheels in ``links``."""
+        """Install requirements, resolving siblings from the wheels in ``links``.
+
+        :param options: Extra installer options, e.g. uv's
+            ``--resolution lowest-direct``.
+        """
         if self.uv:
-            command = [self.uv, "pip", "install", "--python", str(python)]
+            command = [self.uv, "pip", "install", "--python", str(python), *options]
         else:
-            command = [str(python), "-m", "pip", "install", "--quiet"]
+            command = [str(python), "-m", "pip", "install", "--quiet", *options]
         return check_run(
             [*command, "--find-links", str(links), *requirements], env=clean_env()
         )

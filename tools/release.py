@@ -70,12 +70,45 @@ class Change:
     after: str
 
 
+#: The local label of the meta-package's versions: ``3.1.3+kolben.2`` is
+#: Kolben's second build of the Flask 3.1.3 API (see RELEASING.md).
+LOCAL = "kolben"
+
+
+def split_local(version: str) -> tuple[str, int | None]:
+    """Split ``3.1.3+kolben.2`` into ``("3.1.3", 2)``; a plain version has ``None``.
+
+    :param version: A release version, with or without Kolben's local label.
+    :raises WorkspaceError: For a local label other than ``+kolben.N``.
+    """
+    base, plus, local = version.partition("+")
+    if not plus:
+        return version, None
+    match = re.fullmatch(rf"{LOCAL}\.(\d+)", local)
+    if match is None:
+        raise WorkspaceError(f"{version!r}: the only local label is +{LOCAL}.N")
+    return base, int(match[1])
+
+
+def order(version: str) -> tuple[int, ...]:
+    """Return a sort key that puts ``3.1.3+kolben.2`` above ``3.1.3+kolben.1``."""
+    base, build = split_local(version)
+    return (*version_tuple(base), -1 if build is None else build)
+
+
 def bump(version: str, part: str) -> str:
     """Return ``version`` with one part bumped and the parts after it reset.
 
-    :param version: The current ``X.Y.Z`` version.
+    The meta-package's ``X.Y.Z+kolben.N`` keeps ``X.Y.Z``, the Flask API it
+    provides, whatever the part: a new release of it is the next build
+    ``N + 1`` (changing the API level is a deliberate edit, not a bump).
+
+    :param version: The current ``X.Y.Z`` (or ``X.Y.Z+kolben.N``) version.
     :param part: ``"major"``, ``"minor"`` or ``"patch"``.
     """
+    base, build = split_local(version)
+    if build is not None:
+        return f"{base}+{LOCAL}.{build + 1}"
     numbers = list(version_tuple(version))
     if len(numbers) > 3:
         raise WorkspaceError(f"{version!r} is not an X.Y.Z version")
@@ -234,7 +267,7 @@ def plan(
     changelog = dist.changes.read_text()
     released = last_released(changelog)
     version = bump(released or dist.version, part)
-    if version_tuple(version) < version_tuple(dist.version):
+    if order(version) < order(dist.version):
         raise WorkspaceError(
             f"{dist.name} is being prepared as {dist.version}; a {part} release"
             f" after {released} would be {version}: choose a bigger part"
@@ -263,6 +296,19 @@ def plan(
             note_unreleased(sibling.changes.read_text(), f"Require {ranges}."),
         )
     return version, changes
+
+
+def widened_siblings(changes: list[Change], name: str) -> list[str]:
+    """Return the siblings whose ``pyproject.toml`` a release plan changes.
+
+    :param changes: The plan :func:`plan` returned.
+    :param name: The distribution being released, which is left out.
+    """
+    return [
+        item.path.parent.name
+        for item in changes
+        if item.path.name == "pyproject.toml" and item.path.parent.name != name
+    ]
 
 
 def write(root: pathlib.Path, changes: list[Change]) -> None:
@@ -363,6 +409,12 @@ def main(argv: list[str] | None = None, root: pathlib.Path = ROOT) -> int:
     mode = "applying" if args.apply else "dry run"
     print(f"{dist.name} {dist.version} -> {version} ({args.part}), {mode}\n")
     print(render_diff(changes))
+    for name in widened_siblings(changes, dist.name):
+        print(
+            f"{name} needs a release too: its range on {dist.name} was widened"
+            f" to admit {version}, and until {name} is released with it, users"
+            f" cannot install {dist.name} {version} next to it.\n"
+        )
     if args.no_build:
         print(f"tag: {tag} (not created: dry run)")
         return 0
