@@ -1,0 +1,237 @@
+"""The API pages' one source of truth: which names a module makes public.
+
+``.. kolben-module:: kolben.sessions`` documents every public name of a module
+with autodoc, so a name added to a package shows up in the reference without
+editing the docs. A module's public names are its ``__all__`` when it has one;
+otherwise they are what the project's style makes public (STYLE.md, "Modules
+and the public API"): the functions, classes and variables the module itself
+defines and the same-name re-exports (``from .tag import JSONTag as JSONTag``)
+— not the incidental imports a module needs for its own code.
+
+The same function is used by ``tests/docs/test_inventory.py`` to check the
+built ``objects.inv``, so the site and its test can never disagree on what
+"every public name" means. The module also resolves references that name an
+object by its defining module (``kolben.sessions.sessions.SessionMixin``, as
+autodoc writes type annotations) to the public name it is documented under.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import types
+import typing as t
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+if t.TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def _bound_names(body: list[ast.stmt]) -> t.Iterator[str]:
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    yield target.id
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            if node.value is not None:
+                yield node.target.id
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname is not None and alias.asname == alias.name:
+                    yield alias.name
+        elif isinstance(node, ast.If):
+            # Re-exports under ``if TYPE_CHECKING:`` count when the module
+            # serves them lazily (a module ``__getattr__``); public_names
+            # keeps only the names the module really has.
+            yield from _bound_names(node.body)
+            yield from _bound_names(node.orelse)
+        elif isinstance(node, ast.Try):
+            yield from _bound_names(node.body)
+
+
+def public_names(modname: str) -> list[str]:
+    """Return the public names of the module *modname*, in source order.
+
+    :param modname: a dotted module path such as ``"flask.sessions"``.
+    """
+    module = importlib.import_module(modname)
+    declared = getattr(module, "__all__", None)
+    if declared is not None:
+        candidates = list(declared)
+    else:
+        tree = ast.parse(inspect.getsource(module))
+        candidates = list(dict.fromkeys(_bound_names(tree.body)))
+    return [
+        name
+        for name in candidates
+        if not name.startswith("_")
+        and hasattr(module, name)
+        and not isinstance(getattr(module, name), types.ModuleType)
+    ]
+
+
+def home_of(obj: object) -> str | None:
+    """Return the public name an object is documented under, if it has one.
+
+    A class or function defined in ``kolben.<part>.<module>`` is documented
+    as ``kolben.<part>.<name>``; one defined in a public ``flask`` module is
+    documented there. Everything else (data, proxies, signals, objects from
+    private modules) has no home elsewhere and is documented where it is found.
+    """
+    if not isinstance(obj, (type, types.FunctionType)):
+        return None
+    modname = getattr(obj, "__module__", None) or ""
+    name = getattr(obj, "__name__", "")
+    parts = modname.split(".")
+    if parts[0] == "kolben" and parts[-1] == "protocols":
+        # A part's protocols are documented in its protocols module.
+        home = modname
+    elif parts[0] == "kolben" and len(parts) > 1:
+        home = ".".join(parts[:2])
+    elif parts[0] == "flask" and not any(p.startswith("_") for p in parts):
+        home = modname
+    else:
+        return None
+    try:
+        module = importlib.import_module(home)
+    except ImportError:
+        return None
+    return f"{home}.{name}" if getattr(module, name, None) is obj else None
+
+
+def is_foreign(obj: object) -> bool:
+    """Whether *obj* is a class or function from outside Kolben.
+
+    ``flask.sessions`` keeps ``datetime`` and ``CallbackDict`` importable, as
+    Flask's module does; they are the standard library's and werkzeug's, and
+    are not documented here.
+    """
+    if not isinstance(obj, (type, types.FunctionType)):
+        return False
+    top = (getattr(obj, "__module__", None) or "").split(".")[0]
+    return top not in ("kolben", "flask")
+
+
+class KolbenModule(SphinxDirective):
+    """``.. kolben-module:: dotted.path`` — autodoc for its public names.
+
+    A name whose object is documented under another public name (a
+    re-export) gets a short entry that links there, so every public name is
+    in the index and every object is described once.
+    """
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        modname = self.arguments[0]
+        module = importlib.import_module(modname)
+        own: list[str] = []
+        aliases: list[str] = []
+        for name in public_names(modname):
+            obj = getattr(module, name)
+            if is_foreign(obj):
+                continue
+            home = home_of(obj)
+            if home is None or home == f"{modname}.{name}":
+                own.append(name)
+                continue
+            kind = "class" if isinstance(obj, type) else "function"
+            role = "class" if kind == "class" else "func"
+            aliases += [
+                f".. py:{kind}:: {name}",
+                "   :no-contents-entry:",
+                "",
+                f"   The same object as :{role}:`{home}`.",
+                "",
+            ]
+        # The pages are MyST Markdown, and autodoc writes reStructuredText:
+        # hand it over in an eval-rst block, as MyST's own docs advise.
+        lines = ["```{eval-rst}", f".. automodule:: {modname}"]
+        if own:
+            lines.append(f"   :members: {', '.join(own)}")
+            # The listed names are the public API even where they are
+            # re-exported from the module that defines them.
+            lines.append("   :imported-members:")
+        lines += ["", f".. py:currentmodule:: {modname}", "", *aliases, "```"]
+        source = self.get_source_info()[0]
+        content = StringList(lines, source=source)
+        container = nodes.container()
+        self.state.nested_parse(content, self.content_offset, container)
+        return container.children
+
+
+_by_identity: dict[int, str] = {}
+
+
+def _documented(env: BuildEnvironment) -> dict[int, str]:
+    """Map ``id(object)`` to the first public name it is documented under."""
+    if _by_identity:
+        return _by_identity
+    objects = env.get_domain("py").objects  # type: ignore[attr-defined]
+    for fullname, entry in sorted(objects.items()):
+        if entry.aliased:
+            continue
+        obj = _import(fullname)
+        if obj is not None:
+            # A part's own page is where an object lives; flask re-exports it.
+            key = id(obj)
+            if key not in _by_identity or fullname.startswith("kolben."):
+                _by_identity[key] = fullname
+    return _by_identity
+
+
+def _import(dotted: str) -> object | None:
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def resolve_by_identity(
+    app: Sphinx, env: BuildEnvironment, node: nodes.Element, contnode: nodes.Element
+) -> nodes.Element | None:
+    """Resolve a Python reference to where the same object is documented."""
+    if node.get("refdomain") != "py":
+        return None
+    target = node["reftarget"]
+    if not target.startswith(("kolben.", "flask.")):
+        return None
+    obj = _import(target)
+    if obj is None:
+        return None
+    if not isinstance(obj, (type, types.FunctionType, types.ModuleType)):
+        # A TypeVar or a type alias in a signature: nothing to link to,
+        # its name is the whole story.
+        return contnode
+    documented = _documented(env).get(id(obj))
+    if documented is None or documented == target:
+        return None
+    domain = env.get_domain("py")
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], documented, node, contnode
+    )
+
+
+def setup(app: Sphinx) -> dict[str, t.Any]:
+    app.add_directive("kolben-module", KolbenModule)
+    app.connect("missing-reference", resolve_by_identity)
+    app.connect("env-before-read-docs", lambda *args: _by_identity.clear())
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

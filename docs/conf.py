@@ -1,0 +1,84 @@
+"""Sphinx configuration for the Kolben documentation (MyST Markdown, furo).
+
+Build with ``hatch run docs`` (HTML into ``docs/_build/html``, warnings and
+broken references are errors) and run the examples with ``hatch run docs-test``.
+The build never touches the network: there is no intersphinx; names of the
+Pallets libraries and the standard library that our signatures mention are
+listed in ``nitpick_ignore_regex`` below instead of being linked.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+project = "Kolben"
+author = "the Kolben contributors"
+copyright = "the Kolben contributors"
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.doctest",
+    "kolben_api",
+]
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "README.md", "examples", "design"]
+root_doc = "index"
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+html_theme = "furo"
+html_title = "Kolben"
+html_static_path: list[str] = []
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_default_options = {"show-inheritance": True}
+
+nitpicky = True
+#: Names outside Kolben that signatures and docstrings mention. They are not
+#: linked (no intersphinx: the build is offline), and Sphinx must not call
+#: them broken references.
+nitpick_ignore_regex = [
+    (r"py:.*", r"(werkzeug|jinja2|markupsafe|itsdangerous|click|blinker|redis)(\..*)?"),
+    (r"py:.*", r"(t|te|cabc|typing|typing_extensions|collections|abc)\..*"),
+    (r"py:.*", r"(os|sys|io|logging|datetime|json|pathlib|contextvars|types)(\..*)?"),
+    (r"py:.*", r"(asyncio|sqlite3|ssl|socket|decimal|uuid|concurrent|enum)(\..*)?"),
+    (
+        r"py:.*",
+        r"(None|Ellipsis|NotImplemented|bool|int|float|str|bytes|bytearray|dict|list"
+        r"|tuple|set|frozenset|object|type|Exception|BaseException|KeyError"
+        r"|ValueError|TypeError|RuntimeError|LookupError|callable)",
+    ),
+    # Names our modules import only for type checking (werkzeug's and
+    # jinja2's, and the type variables of generic containers).
+    (
+        r"py:.*",
+        r"(Request|Response|WSGIEnvironment|WSGIApplication|StartResponse|Map"
+        r"|MapAdapter|Rule|BaseLoader|Environment|Template|TemplateNameOrList"
+        r"|timedelta|datetime|K|V|T|list\..*|dict\..*)",
+    ),
+    # The docstrings dict and MutableMapping lend to session classes.
+    (r"py:.*", r".*\s.*"),
+]
+
+doctest_global_setup = ""
+
+
+def _link_readmes_to_the_site(app, relative_path, parent_docname, content):  # type: ignore[no-untyped-def]
+    """Point a package README's link to the repository README at this site.
+
+    The part pages include each package's README; on GitHub its link to
+    ``../../README.md`` is right, here the site's index takes that place.
+    """
+    content[0] = content[0].replace("](../../README.md)", "](/index.md)")
+
+
+def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("include-read", _link_readmes_to_the_site)
