@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import sys
 import types
 import typing as t
 
@@ -205,29 +206,85 @@ def _import(dotted: str) -> object | None:
     return None
 
 
+def _lookup(target: str, node: nodes.Element) -> tuple[object, str] | None:
+    """Find what an unresolved name means in the code being documented.
+
+    Looks in the documented class the reference was written in (and the
+    classes it inherits from), then in the modules of the same package.
+    Returns the object that owns the name and the rest of the dotted name
+    relative to it, or ``None``.
+    """
+    modname = node.get("py:module") or ""
+    clsname = node.get("py:class")
+    head, _, rest = target.partition(".")
+    if clsname and modname:
+        cls = _import(f"{modname}.{clsname}")
+        if isinstance(cls, type):
+            for base in cls.__mro__:
+                if head in vars(base):
+                    return base, target
+    parts = modname.split(".")
+    package = "flask" if parts[0] == "flask" else ".".join(parts[:2])
+    if not package:
+        return None
+    for name, module in list(sys.modules.items()):
+        if name == package or name.startswith(package + "."):
+            if hasattr(module, head):
+                return getattr(module, head), rest
+    return None
+
+
 def resolve_by_identity(
     app: Sphinx, env: BuildEnvironment, node: nodes.Element, contnode: nodes.Element
 ) -> nodes.Element | None:
-    """Resolve a Python reference to where the same object is documented."""
+    """Resolve a Python reference that Sphinx could not.
+
+    - A name that is documented under another public name (autodoc writes
+      annotations with the defining module, ``kolben.sessions.sessions.X``)
+      links to that public name.
+    - A method a class inherits (``after_request`` in ``Blueprint``) links to
+      where the defining class is documented.
+    - Names that exist in the code but are deliberately not documented
+      (private helpers, TypeVars and type aliases, module constants) are shown
+      as code without a link.
+
+    Anything else stays a broken reference, which ``-n -W`` turns into an
+    error.
+    """
     if node.get("refdomain") != "py":
         return None
     target = node["reftarget"]
-    if not target.startswith(("kolben.", "flask.")):
-        return None
-    obj = _import(target)
-    if obj is None:
-        return None
-    if not isinstance(obj, (type, types.FunctionType, types.ModuleType)):
-        # A TypeVar or a type alias in a signature: nothing to link to,
-        # its name is the whole story.
-        return contnode
-    documented = _documented(env).get(id(obj))
-    if documented is None or documented == target:
-        return None
     domain = env.get_domain("py")
-    return domain.resolve_xref(
-        env, node["refdoc"], app.builder, node["reftype"], documented, node, contnode
-    )
+
+    def link(fullname: str) -> nodes.Element | None:
+        return domain.resolve_xref(
+            env, node["refdoc"], app.builder, node["reftype"], fullname, node, contnode
+        )
+
+    if target.startswith(("kolben.", "flask.")):
+        obj = _import(target)
+        if obj is None:
+            return None
+        if not isinstance(obj, (type, types.FunctionType, types.ModuleType)):
+            return contnode
+        documented = _documented(env).get(id(obj))
+        if documented is not None and documented != target:
+            return link(documented)
+        if any(part.startswith("_") for part in target.split(".")):
+            return contnode
+        if isinstance(obj, types.ModuleType):
+            return contnode
+        return None
+    found = _lookup(target, node)
+    if found is None:
+        return None
+    owner, rest = found
+    documented = _documented(env).get(id(owner))
+    if documented is not None:
+        resolved = link(f"{documented}.{rest}" if rest else documented)
+        if resolved is not None:
+            return resolved
+    return contnode
 
 
 def setup(app: Sphinx) -> dict[str, t.Any]:
