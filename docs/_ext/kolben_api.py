@@ -20,12 +20,14 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pathlib
 import sys
 import types
 import typing as t
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
 if t.TYPE_CHECKING:
@@ -75,8 +77,35 @@ def public_names(modname: str) -> list[str]:
         for name in candidates
         if not name.startswith("_")
         and hasattr(module, name)
-        and not isinstance(getattr(module, name), types.ModuleType)
+        # Modules are documented on their own; type variables only spell
+        # out signatures.
+        and not isinstance(getattr(module, name), (types.ModuleType, *_TYPE_VARS))
     ]
+
+
+_TYPE_VARS = (t.TypeVar, t.ParamSpec)
+
+#: Values too plain to tell apart by identity (``"session"`` may be two
+#: unrelated constants that happen to be the same interned string).
+_PLAIN = (str, bytes, int, float, bool, tuple, frozenset, type(None))
+
+_part_names: dict[int, str] = {}
+
+
+def _parts_by_identity() -> dict[int, str]:
+    """Map ``id(value)`` to its public name in a part, for data objects."""
+    if not _part_names:
+        import kolben
+
+        for path in kolben.__path__:
+            for init in sorted(pathlib.Path(path).glob("*/__init__.py")):
+                modname = f"kolben.{init.parent.name}"
+                module = importlib.import_module(modname)
+                for name in public_names(modname):
+                    value = getattr(module, name)
+                    if not isinstance(value, _PLAIN):
+                        _part_names.setdefault(id(value), f"{modname}.{name}")
+    return _part_names
 
 
 def home_of(obj: object) -> str | None:
@@ -88,7 +117,10 @@ def home_of(obj: object) -> str | None:
     private modules) has no home elsewhere and is documented where it is found.
     """
     if not isinstance(obj, (type, types.FunctionType)):
-        return None
+        if isinstance(obj, _PLAIN):
+            return None
+        # Proxies and signals: documented where a part exports them.
+        return _parts_by_identity().get(id(obj))
     modname = getattr(obj, "__module__", None) or ""
     name = getattr(obj, "__name__", "")
     parts = modname.split(".")
@@ -121,6 +153,40 @@ def is_foreign(obj: object) -> bool:
     return top not in ("kolben", "flask")
 
 
+def _doc_comment(module: types.ModuleType, name: str, obj: object) -> list[str]:
+    """Return the ``#:`` comment of the assignment that made *obj*.
+
+    A proxy or signal is assigned in one module of its package and
+    re-exported by others; the comment is found where it is assigned.
+    """
+    package = module.__name__.split(".")[0]
+    candidates = [module] + [
+        other
+        for other_name, other in sorted(sys.modules.items())
+        if other_name.split(".")[0] == package and vars(other).get(name) is obj
+    ]
+    for candidate in candidates:
+        try:
+            analyzer = ModuleAnalyzer.for_module(candidate.__name__)
+            found = analyzer.find_attr_docs().get(("", name))
+        except Exception:
+            continue
+        if found:
+            return list(found)
+    return []
+
+
+def _data_entry(module: types.ModuleType, name: str, obj: object) -> list[str]:
+    """A ``py:data`` entry for a public data name (a proxy, signal, constant).
+
+    autodoc documents data only where it is assigned; a re-exported proxy
+    or signal is public API under this module's name too.
+    """
+    lines = [f".. py:data:: {name}", ""]
+    lines += [f"   {line}" for line in _doc_comment(module, name, obj)]
+    return [*lines, ""]
+
+
 class KolbenModule(SphinxDirective):
     """``.. kolben-module:: dotted.path`` — autodoc for its public names.
 
@@ -136,6 +202,7 @@ class KolbenModule(SphinxDirective):
         modname = self.arguments[0]
         module = importlib.import_module(modname)
         own: list[str] = []
+        data: list[str] = []
         aliases: list[str] = []
         for name in public_names(modname):
             obj = getattr(module, name)
@@ -143,10 +210,17 @@ class KolbenModule(SphinxDirective):
                 continue
             home = home_of(obj)
             if home is None or home == f"{modname}.{name}":
-                own.append(name)
+                if isinstance(obj, (type, types.FunctionType)):
+                    own.append(name)
+                else:
+                    data += _data_entry(module, name, obj)
                 continue
-            kind = "class" if isinstance(obj, type) else "function"
-            role = "class" if kind == "class" else "func"
+            if isinstance(obj, type):
+                kind, role = "class", "class"
+            elif isinstance(obj, types.FunctionType):
+                kind, role = "function", "func"
+            else:
+                kind, role = "data", "data"
             aliases += [
                 f".. py:{kind}:: {name}",
                 "   :no-contents-entry:",
@@ -162,7 +236,9 @@ class KolbenModule(SphinxDirective):
             # The listed names are the public API even where they are
             # re-exported from the module that defines them.
             lines.append("   :imported-members:")
-        lines += ["", f".. py:currentmodule:: {modname}", "", *aliases, "```"]
+            # Public without a docstring is still public: it gets an entry.
+            lines.append("   :undoc-members:")
+        lines += ["", f".. py:currentmodule:: {modname}", "", *data, *aliases, "```"]
         source = self.get_source_info()[0]
         content = StringList(lines, source=source)
         container = nodes.container()
