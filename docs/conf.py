@@ -86,5 +86,69 @@ def _link_readmes_to_the_site(app, relative_path, parent_docname, content):  # t
     content[0] = content[0].replace("](../../README.md)", "](/index.md)")
 
 
+#: A part page that is written by hand lives in docs/parts/; a distribution
+#: that has none yet gets a generated one with the same sections, so that a
+#: new distribution is on the site (and in objects.inv) from its first build.
+GENERATED = HERE / "parts" / "generated"
+
+GENERATED_PAGE = """\
+# {dist}
+
+```{{include}} ../../../packages/{dist}/README.md
+:start-line: 1
+```
+
+## Configuration
+
+See the README above; this page is generated until `docs/parts/{dist}.md`
+is written (see the contributing page).
+{protocols}
+## API
+
+```{{kolben-module}} kolben.{part}
+```
+
+## Changelog
+
+```{{include}} ../../../packages/{dist}/CHANGES.md
+:heading-offset: 1
+```
+"""
+
+PROTOCOLS_SECTION = """
+## Protocols
+
+```{{kolben-module}} kolben.{part}.protocols
+```
+"""
+
+
+def _generate_missing_part_pages() -> None:
+    GENERATED.mkdir(exist_ok=True)
+    wanted = {}
+    for init in sorted(HERE.parent.glob("packages/kolben-*/src/kolben/*/__init__.py")):
+        dist = init.parents[3].name
+        part = init.parent.name
+        if (HERE / "parts" / f"{dist}.md").exists():
+            continue
+        protocols = (init.parent / "protocols.py").exists()
+        wanted[f"{dist}.md"] = GENERATED_PAGE.format(
+            dist=dist,
+            part=part,
+            protocols=PROTOCOLS_SECTION.format(part=part) if protocols else "",
+        )
+    for old in GENERATED.glob("*.md"):
+        if old.name not in wanted:
+            old.unlink()
+    for name, text in wanted.items():
+        page = GENERATED / name
+        # Rewriting an unchanged page would make Sphinx read it again.
+        if not page.exists() or page.read_text() != text:
+            page.write_text(text)
+
+
+_generate_missing_part_pages()
+
+
 def setup(app):  # type: ignore[no-untyped-def]
     app.connect("include-read", _link_readmes_to_the_site)
