@@ -48,8 +48,8 @@ nitpicky = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(werkzeug|jinja2|markupsafe|itsdangerous|click|blinker|redis)(\..*)?"),
     (r"py:.*", r"(t|te|cabc|typing|typing_extensions|collections|abc)\..*"),
-    (r"py:.*", r"(http|os|sys|io|logging|datetime|json|pathlib|contextvars|types)(\..*)?"),
-    (r"py:.*", r"(asyncio|sqlite3|ssl|socket|decimal|uuid|concurrent|enum)(\..*)?"),
+    (r"py:.*", r"(http|os|sys|io|logging|datetime|json|pathlib|types)(\..*)?"),
+    (r"py:.*", r"(asyncio|contextvars|sqlite3|ssl|socket|uuid|enum)(\..*)?"),
     (
         r"py:.*",
         r"(None|Ellipsis|NotImplemented|bool|int|float|str|bytes|bytearray|dict|list"

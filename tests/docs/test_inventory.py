@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import kolben_api  # noqa: E402
+
 from conformance import MODULES as FLASK_MODULES  # noqa: E402
 
 
@@ -34,8 +35,8 @@ def read_inventory(path: pathlib.Path) -> dict[str, str]:
         line, _, body = body.partition(b"\n")
         assert line.startswith(b"# ")
     entries: dict[str, str] = {}
-    for line in zlib.decompress(body).decode().splitlines():
-        name, kind, *_ = line.split(" ")
+    for entry in zlib.decompress(body).decode().splitlines():
+        name, kind, *_ = entry.split(" ")
         entries.setdefault(name, kind)
     return entries
 
