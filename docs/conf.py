@@ -46,7 +46,11 @@ nitpicky = True
 #: linked (no intersphinx: the build is offline), and Sphinx must not call
 #: them broken references.
 nitpick_ignore_regex = [
-    (r"py:.*", r"(werkzeug|jinja2|markupsafe|itsdangerous|click|blinker|redis)(\..*)?"),
+    (
+        r"py:.*",
+        r"(werkzeug|jinja2|markupsafe|itsdangerous|click|blinker|redis|asgiref"
+        r"|uvicorn|websockets|wsproto|h11|anyio|starlette|gunicorn)(\..*)?",
+    ),
     (r"py:.*", r"(t|te|cabc|typing|typing_extensions|collections|abc)\..*"),
     (r"py:.*", r"(http|os|sys|io|logging|datetime|json|pathlib|types)(\..*)?"),
     (r"py:.*", r"(asyncio|contextvars|sqlite3|ssl|socket|uuid|enum)(\..*)?"),
