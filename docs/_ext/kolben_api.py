@@ -112,9 +112,11 @@ def home_of(obj: object) -> str | None:
     """Return the public name an object is documented under, if it has one.
 
     A class or function defined in ``kolben.<part>.<module>`` is documented
-    as ``kolben.<part>.<name>``; one defined in a public ``flask`` module is
-    documented there. Everything else (data, proxies, signals, objects from
-    private modules) has no home elsewhere and is documented where it is found.
+    as ``kolben.<part>.<name>`` (a part's protocols in its ``protocols``
+    module); one defined in a public ``flask`` module is documented there. A
+    data object (a proxy, a signal) is documented where a part exports it.
+    Anything else — plain constants, objects from private ``flask`` modules —
+    has no home elsewhere and is documented where it is found.
     """
     if not isinstance(obj, (type, types.FunctionType)):
         if isinstance(obj, _PLAIN):
