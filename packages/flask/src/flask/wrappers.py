@@ -331,6 +331,8 @@ class Response(ResponseBase):
     # Relative Location headers are valid (RFC 9110), keep them as given.
     autocorrect_location_header = False
 
+    #: The largest cookie ``set_cookie`` accepts without warning: the app's
+    #: ``MAX_COOKIE_SIZE``, or werkzeug's default outside an app context.
     max_cookie_size = _AppSetting(
         "MAX_COOKIE_SIZE",
         """The largest cookie ``set_cookie`` accepts without warning: the app's

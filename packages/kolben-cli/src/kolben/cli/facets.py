@@ -96,11 +96,13 @@ class CliAppFacet:
     def shell_context_processor(
         self, f: ShellContextProcessor
     ) -> ShellContextProcessor:
-        """Register ``f`` as a shell context processor; returns ``f``::
+        """Register ``f`` as a shell context processor; returns ``f``.
 
-        @app.shell_context_processor
-        def add_models():
-            return {"User": User}
+        Use it as a decorator::
+
+            @app.shell_context_processor
+            def add_models():
+                return {"User": User}
         """
         # Apps that forbid setup after their first request provide this guard.
         guard = getattr(self, "_check_setup_finished", None)

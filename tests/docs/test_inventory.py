@@ -1,0 +1,121 @@
+"""Every public name of every distribution has an entry in the built site.
+
+The site's ``objects.inv`` (Sphinx's inventory: a four-line header, then
+zlib-compressed lines ``name domain:role priority uri display``) is what
+cross-references and search use; a name missing from it is undocumented.
+Distributions are found under ``packages/``, their public names with the same
+function the API pages use (``docs/_ext/kolben_api.py``), so a new
+distribution or a new name is checked without editing this test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pathlib
+import sys
+import zlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import kolben_api  # noqa: E402
+
+from conformance import MODULES as FLASK_MODULES  # noqa: E402
+
+
+def read_inventory(path: pathlib.Path) -> dict[str, str]:
+    """Return ``{name: "domain:role"}`` from a Sphinx version 2 inventory."""
+    data = path.read_bytes()
+    header, _, body = data.partition(b"\n")
+    assert header == b"# Sphinx inventory version 2"
+    for _ in range(3):
+        line, _, body = body.partition(b"\n")
+        assert line.startswith(b"# ")
+    entries: dict[str, str] = {}
+    for entry in zlib.decompress(body).decode().splitlines():
+        name, kind, *_ = entry.split(" ")
+        entries.setdefault(name, kind)
+    return entries
+
+
+def part_modules() -> list[str]:
+    """The import package of every ``kolben-*`` distribution in packages/."""
+    found = []
+    for src in sorted((ROOT / "packages").glob("*/src/kolben/*/__init__.py")):
+        found.append(f"kolben.{src.parent.name}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def inventory(docs_site: pathlib.Path) -> dict[str, str]:
+    return read_inventory(docs_site / "objects.inv")
+
+
+def test_reads_a_real_inventory(inventory: dict[str, str]) -> None:
+    assert inventory["kolben.sessions.SessionMiddleware"] == "py:class"
+    assert inventory["flask.Flask"] == "py:class"
+
+
+@pytest.mark.parametrize("modname", list(FLASK_MODULES))
+def test_every_flask_module_path_is_documented(
+    inventory: dict[str, str], modname: str
+) -> None:
+    assert inventory.get(modname) == "py:module"
+
+
+def documented_names(modname: str) -> list[tuple[str, object]]:
+    module = importlib.import_module(modname)
+    return [
+        (f"{modname}.{name}", getattr(module, name))
+        for name in kolben_api.public_names(modname)
+        if not kolben_api.is_foreign(getattr(module, name))
+    ]
+
+
+def missing_entries(modname: str, inventory: dict[str, str]) -> list[str]:
+    """Public names of *modname* (and their classes' attributes) not in it."""
+    missing = []
+    for fullname, obj in documented_names(modname):
+        if fullname not in inventory:
+            missing.append(fullname)
+            continue
+        if not isinstance(obj, type):
+            continue
+        # A re-exported class is described once, under its home name.
+        described = kolben_api.home_of(obj) or fullname
+        for attr, value in vars(obj).items():
+            if attr.startswith("_") or isinstance(value, type):
+                continue
+            # What a docstring declares private is left out on purpose.
+            if ":meta private:" in (getattr(value, "__doc__", None) or ""):
+                continue
+            if f"{described}.{attr}" not in inventory:
+                missing.append(f"{described}.{attr}")
+    return sorted(set(missing))
+
+
+def test_distributions_are_discovered() -> None:
+    # The seven of DESIGN.md at least; more appear here when they are added.
+    assert {"kolben.contexts", "kolben.sessions", "kolben.cli"} <= set(part_modules())
+
+
+@pytest.mark.parametrize("modname", part_modules())
+def test_every_public_name_of_each_part_is_documented(
+    inventory: dict[str, str], modname: str
+) -> None:
+    assert missing_entries(modname, inventory) == []
+
+
+@pytest.mark.parametrize("modname", list(FLASK_MODULES))
+def test_every_public_name_of_flask_is_documented(
+    inventory: dict[str, str], modname: str
+) -> None:
+    assert missing_entries(modname, inventory) == []
+
+
+def test_a_removed_name_would_be_noticed(inventory: dict[str, str]) -> None:
+    trimmed = {k: v for k, v in inventory.items() if k != "kolben.sessions.get_session"}
+    assert "kolben.sessions.get_session" in missing_entries("kolben.sessions", trimmed)
