@@ -58,7 +58,7 @@ nitpick_ignore_regex = [
         r"py:.*",
         r"(None|Ellipsis|NotImplemented|bool|int|float|str|bytes|bytearray|dict|list"
         r"|tuple|set|frozenset|object|type|Exception|BaseException|KeyError"
-        r"|ValueError|TypeError|RuntimeError|LookupError|callable|dir|open)",
+        r"|ValueError|TypeError|RuntimeError|LookupError|callable|dir|open|getattr)",
     ),
     # Names our modules import only for type checking (werkzeug's and
     # jinja2's, and the type variables of generic containers).
@@ -66,7 +66,7 @@ nitpick_ignore_regex = [
         r"py:.*",
         r"(Request|Response|WSGIEnvironment|WSGIApplication|StartResponse|Map"
         r"|MapAdapter|Rule|BaseLoader|Environment|Template|TemplateNameOrList"
-        r"|Context|TestResponse|RequestEntityTooLarge|parse_form_data|timedelta|datetime|K|V|T|list\..*|dict\..*)",
+        r"|Context|TestResponse|RequestEntityTooLarge|parse_form_data|timedelta|datetime|K|V|T|_ExcInfo|list\..*|dict\..*)",
     ),
     # The docstrings dict and MutableMapping lend to session classes.
     (r"py:.*", r".*\s.*"),
