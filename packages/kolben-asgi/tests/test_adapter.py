@@ -186,3 +186,45 @@ def test_failing_startup_stops_the_server() -> None:
     with pytest.raises(SystemExit):
         server.run()
     assert not server.started
+
+
+def test_hypercorn_serves_the_adapter() -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    code = (
+        "import contextlib, asyncio\n"
+        "from hypercorn.asyncio import serve\n"
+        "from hypercorn.config import Config\n"
+        "from werkzeug.wrappers import Response\n"
+        "from kolben.asgi import ASGIAdapter\n"
+        "class App:\n"
+        "    def wsgi_app(self, environ, start_response):\n"
+        "        return Response('hyper ' + environ['PATH_INFO'])(environ, start_response)\n"
+        "    def app_context(self):\n"
+        "        return contextlib.nullcontext()\n"
+        "config = Config()\n"
+        f"config.bind = ['127.0.0.1:{port}']\n"
+        "asyncio.run(serve(ASGIAdapter(App()), config))\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/smoke")
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, "hypercorn exited"
+                assert time.monotonic() < deadline, "hypercorn did not start"
+                time.sleep(0.05)
+        assert (response.status_code, response.text) == (200, "hyper /smoke")
+    finally:
+        process.terminate()
+        process.wait(10)
