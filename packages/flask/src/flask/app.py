@@ -119,6 +119,7 @@ T_shell_context_processor = t.TypeVar(
 T_template_test = t.TypeVar("T_template_test", bound=ft.TemplateTestCallable)
 T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
 T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
+T_lifespan = t.TypeVar("T_lifespan", bound=cabc.Callable[[], t.Any])
 
 _NESTED_RUN_WARNING = (
     " * Ignoring a call to 'app.run()': the 'flask' command is already"
@@ -541,6 +542,23 @@ class Flask(
         :raises RuntimeError: when asgiref is not installed (the ``async``
             extra).
         """
+        asgi = sys.modules.get("kolben.asgi")
+        if asgi is not None:
+            loop = asgi.server_loop()
+            if loop is not None:
+                # Served by kolben.asgi: await on the server's one loop, so
+                # loop-bound objects outlive the request.
+                run = asgi.sync_on_loop(func, loop)
+
+                def call(*args: t.Any, **kwargs: t.Any) -> T:
+                    # The loop cannot block on the body: load it here, in the
+                    # worker thread (form data parsed, files spooled).
+                    ctx = _cv_request.get(None)
+                    if ctx is not None:
+                        ctx.request.get_data(parse_form_data=True)
+                    return t.cast(T, run(*args, **kwargs))
+
+                return call
         try:
             from asgiref.sync import async_to_sync
         except ImportError:
@@ -549,6 +567,37 @@ class Flask(
                 " views (pip install 'flask[async]'), which installs asgiref."
             ) from None
         return async_to_sync(func)
+
+    @cached_property
+    def asgi_app(self) -> t.Any:
+        """This app as an ASGI application: ``uvicorn module:app.asgi_app``.
+
+        A :class:`kolben.asgi.ASGIAdapter`, made (and ``kolben.asgi``
+        imported) on first access, so WSGI serving pays nothing for it.
+        Async views and hooks are awaited on the server's event loop.
+
+        .. versionadded:: 3.1.3
+        """
+        from kolben.asgi import ASGIAdapter
+
+        return ASGIAdapter(self)
+
+    def before_serving(self, func: T_lifespan) -> T_lifespan:
+        """Register ``func`` to run when an ASGI server starts (lifespan).
+
+        Sync or ``async def``, called with no arguments inside the app
+        context. Only ASGI servers send lifespan events.
+
+        .. versionadded:: 3.1.3
+        """
+        return t.cast("T_lifespan", self.asgi_app.before_serving(func))
+
+    def after_serving(self, func: T_lifespan) -> T_lifespan:
+        """Register ``func`` to run when an ASGI server shuts down (lifespan).
+
+        .. versionadded:: 3.1.3
+        """
+        return t.cast("T_lifespan", self.asgi_app.after_serving(func))
 
     def run(
         self,
