@@ -47,9 +47,12 @@ EXAMPLES = ROOT / "docs" / "examples"
 ARTIFACTS = ROOT / "artifacts" / "browser"
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop
+# running on the main thread (in a greenlet) while it is open, and later
+# tests that call asyncio.run() there (the ASGI tests) must not find it.
+@pytest.fixture(scope="module")
 def browser() -> cabc.Iterator[Browser]:
-    """Headless Chromium, shared by every test of the session."""
+    """Headless Chromium, shared by the tests of one module."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"Debian's chromium is not installed at {CHROMIUM}"

@@ -9,9 +9,14 @@ Flask 3.1 still passes while seed-era code shares the process with it;
 
 from __future__ import annotations
 
-import pytest
+import typing as t
 
 import kolben.legacy
+
+# pytest loads this module itself, so it is never imported without pytest;
+# the name is needed only for the annotations.
+if t.TYPE_CHECKING:
+    import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
