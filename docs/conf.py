@@ -49,7 +49,7 @@ nitpick_ignore_regex = [
     (
         r"py:.*",
         r"(werkzeug|jinja2|markupsafe|itsdangerous|click|blinker|redis|asgiref"
-        r"|uvicorn|websockets|wsproto|h11|anyio|starlette|gunicorn)(\..*)?",
+        r"|uvicorn|websockets|wsproto|h11|anyio|starlette|gunicorn|pytest)(\..*)?",
     ),
     (r"py:.*", r"(t|te|cabc|typing|typing_extensions|collections|abc)\..*"),
     (r"py:.*", r"(http|os|sys|io|logging|datetime|json|pathlib|types)(\..*)?"),
