@@ -15,6 +15,9 @@ from werkzeug.exceptions import ClientDisconnected
 
 from .loop import _SERVER_LOOP
 from .protocols import ServedApp
+from .protocols import WebSocketApp
+from .websocket import serve_websocket
+from .websocket import thread_runner
 
 Scope = t.MutableMapping[str, t.Any]
 Message = t.MutableMapping[str, t.Any]
@@ -215,8 +218,12 @@ class ASGIAdapter:
         elif kind == "lifespan":
             await self._lifespan(receive, send)
         elif kind == "websocket":
-            # Refuse the handshake: close before accept answers it with 403.
-            await send({"type": "websocket.close", "code": 1000})
+            if isinstance(self.app, WebSocketApp):
+                run_sync = thread_runner(self.executor)
+                await serve_websocket(self.app, scope, receive, send, run_sync)
+            else:
+                # No WebSocket routes: close before accept answers 403.
+                await send({"type": "websocket.close", "code": 1000})
         else:
             raise ValueError(f"kolben.asgi cannot serve ASGI scope type {kind!r}.")
 
