@@ -21,6 +21,8 @@ import json
 import sys
 import typing as t
 
+from werkzeug.datastructures import Headers
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 from werkzeug.local import LocalProxy
@@ -30,8 +32,6 @@ from kolben.contexts import _cv_request
 from .loop import _SERVER_LOOP
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from werkzeug.datastructures import Headers
-    from werkzeug.datastructures import MultiDict
     from werkzeug.routing import Rule
     from werkzeug.wrappers import Request
 
@@ -329,6 +329,8 @@ class WebSocket:
         send one (the ASGI ``websocket.http.response`` extension), else close
         it, which servers answer with 403.
         """
+        if self.closed:
+            return
         if self.accepted:
             # Too late for an HTTP answer: its status becomes the close code.
             status = response.status_code
@@ -448,37 +450,34 @@ async def serve_websocket(
     )
     connection = WebSocket(scope, receive, send)
     token = _cv_websocket.set(connection)
-    ctx = app.request_context(environ)
-    error: BaseException | None = None
     try:
+        ctx = app.request_context(environ)
         ctx.__enter__()
+        error: BaseException | None = None
         try:
             request: t.Any = _cv_request.get().request
             connection._request = request
             response = await _run_route(app, request, run_sync)
+        except WebSocketDisconnect:
+            response = None
+        except HTTPException as e:
+            response = e.get_response(environ)
+        except Exception as e:
+            error = e
+            app.log_exception(sys.exc_info())
+            response = InternalServerError().get_response(environ)
+        try:
             if response is not None:
                 await connection._reject(response, environ)
             elif not connection.closed:
                 await connection.close(NORMAL_CLOSURE)
         except WebSocketDisconnect:
+            # Gone before the last word: nothing left to tell it.
             pass
-        except HTTPException as e:
-            await connection._reject(e.get_response(environ), environ)
-        except Exception as e:
-            error = e
-            app.log_exception(sys.exc_info())
-            if not connection.closed:
-                try:
-                    await connection._reject(
-                        InternalServerError().get_response(), environ
-                    )
-                except WebSocketDisconnect:
-                    pass
-    finally:
-        try:
-            ctx.__exit__(type(error) if error else None, error, None)
         finally:
-            _cv_websocket.reset(token)
+            ctx.__exit__(type(error) if error else None, error, None)
+    finally:
+        _cv_websocket.reset(token)
 
 
 async def _run_route(app: WebSocketApp, request: t.Any, run_sync: SyncRunner) -> t.Any:
