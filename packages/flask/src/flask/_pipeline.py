@@ -270,7 +270,8 @@ class RequestPipeline:
             from .debughelpers import FormDataRoutingRedirect
 
             raise FormDataRoutingRedirect(request)
-        if isinstance(exc, WebsocketMismatch):
+        # ``type() is`` rather than isinstance: no call on the 404 path.
+        if type(exc) is WebsocketMismatch:
             adapter = _cv_request.get().url_adapter
             if adapter is not None and not adapter.websocket:
                 # An HTTP request to a WebSocket-only URL: say what to do
