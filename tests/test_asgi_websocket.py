@@ -73,6 +73,17 @@ def make_app() -> flask.Flask:
         events.append(("after", websocket.path, response))
         return response
 
+    @app.teardown_request
+    async def forget(exc: BaseException | None) -> None:
+        # Async teardown functions run for WebSocket connections too.
+        events.append(("teardown", flask.request.path, type(exc).__name__))
+
+    @app.websocket("/protocol")
+    async def protocol() -> None:
+        offered = websocket.requested_subprotocols
+        await websocket.accept(subprotocol=offered[-1], headers={"X-Server": "k"})
+        await websocket.send(",".join(offered))
+
     @app.websocket("/echo")
     async def echo() -> None:
         await websocket.accept()
@@ -184,6 +195,16 @@ def make_app() -> flask.Flask:
     return app
 
 
+def wait_for(events: list[t.Any], event: t.Any) -> bool:
+    """Whether ``event`` is recorded within 5 s: the server finishes a
+    connection (hooks, teardown) after the client saw it close.
+    """
+    deadline = time.monotonic() + 5
+    while event not in events and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return event in events
+
+
 @pytest.fixture(scope="module")
 def app() -> flask.Flask:
     return make_app()
@@ -215,7 +236,15 @@ def test_first_send_accepts(host: str) -> None:
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
 
 
-def test_converters_and_url_for(host: str) -> None:
+def test_subprotocol_and_accept_headers(host: str) -> None:
+    with connect(f"ws://{host}/protocol", subprotocols=["v1", "v2"]) as ws:  # type: ignore[list-item]
+        assert ws.recv() == "v1,v2"
+        assert ws.subprotocol == "v2"
+        assert ws.response is not None
+        assert ws.response.headers["X-Server"] == "k"
+
+
+def test_converters_and_url_for(host: str, app: flask.Flask) -> None:
     with connect(f"ws://{host}/room/7/lobby") as ws:
         data = flask.json.loads(ws.recv())
     assert data["number"] == 7 and data["slug"] == "lobby"
@@ -227,10 +256,11 @@ def test_converters_and_url_for(host: str) -> None:
     assert data["index_external"] == f"http://{host}/"
     assert data["url"] == f"ws://{host}/room/7/lobby"
     assert data["path"] == "/room/7/lobby"
+    assert wait_for(app.config["events"], ("teardown", "/room/7/lobby", "NoneType"))
     # And outside any connection, as for routes.
-    app = make_app()
-    app.config["SERVER_NAME"] = "chat.example"
-    with app.app_context():
+    other = make_app()
+    other.config["SERVER_NAME"] = "chat.example"
+    with other.app_context():
         assert flask.url_for("room", number=1, slug="a") == "ws://chat.example/room/1/a"
         assert flask.url_for("chat.chat_room", name="x") == "ws://chat.example/chat/x"
 
@@ -293,7 +323,7 @@ def test_unknown_and_http_only_urls_are_rejected(host: str) -> None:
 
 
 def test_handler_error_closes_1011_and_is_logged(
-    host: str, caplog: pytest.LogCaptureFixture
+    host: str, app: flask.Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.ERROR):
         with connect(f"ws://{host}/boom") as ws:
@@ -307,6 +337,7 @@ def test_handler_error_closes_1011_and_is_logged(
         deadline = time.monotonic() + 5
         while len(caplog.records) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
+    assert wait_for(app.config["events"], ("teardown", "/boom", "RuntimeError"))
     messages = [r.getMessage() for r in caplog.records]
     assert messages == ["Exception on /boom [GET]", "Exception on /boom-early [GET]"]
     assert "handler failed on 'ping'" in str(caplog.records[0].exc_info[1])  # type: ignore[index]
@@ -322,13 +353,10 @@ def test_disconnect_reaches_the_handler_quietly(
             ws.close(4001, "going away")
         with connect(f"ws://{host}/leave") as ws:
             assert ws.recv() == "bye?"
-        deadline = time.monotonic() + 5
         events = app.config["events"]
-        while ("after", "/leave", None) not in events and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # The handler that let the disconnect through still ran its after hooks.
+        assert wait_for(events, ("after", "/leave", None))
     assert ("disconnected", 4001, "going away") in events
-    # The handler that let the disconnect through still ran its after hooks.
-    assert ("after", "/leave", None) in events
     assert caplog.records == []
 
 

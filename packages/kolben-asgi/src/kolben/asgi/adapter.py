@@ -17,7 +17,6 @@ from .loop import _SERVER_LOOP
 from .protocols import ServedApp
 from .protocols import WebSocketApp
 from .websocket import serve_websocket
-from .websocket import thread_runner
 
 Scope = t.MutableMapping[str, t.Any]
 Message = t.MutableMapping[str, t.Any]
@@ -219,8 +218,7 @@ class ASGIAdapter:
             await self._lifespan(receive, send)
         elif kind == "websocket":
             if isinstance(self.app, WebSocketApp):
-                run_sync = thread_runner(self.executor)
-                await serve_websocket(self.app, scope, receive, send, run_sync)
+                await serve_websocket(self.app, scope, receive, send, self.executor)
             else:
                 # No WebSocket routes: close before accept answers 403.
                 await send({"type": "websocket.close", "code": 1000})

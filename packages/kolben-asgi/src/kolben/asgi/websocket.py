@@ -385,23 +385,6 @@ def _blueprint_chain(endpoint: str) -> tuple[str, ...]:
 SyncRunner = cabc.Callable[..., cabc.Awaitable[t.Any]]
 
 
-def thread_runner(executor: concurrent.futures.Executor) -> SyncRunner:
-    """Return an async function running a sync callable in ``executor``, with
-    the caller's context variables (``request``, ``g``, :data:`websocket`)
-    and :func:`~kolben.asgi.server_loop` set in the thread.
-
-    .. versionadded:: 0.1.0
-    """
-
-    async def run(func: cabc.Callable[..., t.Any], *args: t.Any) -> t.Any:
-        loop = asyncio.get_running_loop()
-        context = contextvars.copy_context()
-        context.run(_SERVER_LOOP.set, loop)
-        return await loop.run_in_executor(executor, context.run, func, *args)
-
-    return run
-
-
 async def _call(
     func: cabc.Callable[..., t.Any], run_sync: SyncRunner, *args: t.Any
 ) -> t.Any:
@@ -415,7 +398,7 @@ async def serve_websocket(
     scope: Scope,
     receive: Receive,
     send: Send,
-    run_sync: SyncRunner,
+    executor: concurrent.futures.Executor,
 ) -> None:
     """Serve one ASGI ``websocket`` connection with ``app``'s WebSocket route.
 
@@ -429,13 +412,17 @@ async def serve_websocket(
     any other exception is logged through the app and closes the connection
     with 1011 (or rejects the handshake with a 500).
 
+    The request context is pushed and popped in a worker thread, as for an
+    HTTP request, so teardown functions (sync or ``async def``) and signal
+    receivers run as they do there; hooks and the handler run on the loop
+    in a task that sees that context.
+
     :param app: the application, see
         :class:`~kolben.asgi.protocols.WebSocketApp`.
     :param scope: the ASGI ``websocket`` scope.
     :param receive: the ASGI receive channel.
     :param send: the ASGI send channel.
-    :param run_sync: awaits a sync hook without blocking the loop, see
-        :func:`thread_runner`.
+    :param executor: the thread pool for sync hooks, the push and the pop.
 
     .. versionadded:: 0.1.0
     """
@@ -449,35 +436,66 @@ async def serve_websocket(
         {**scope, "scheme": "https" if secure else "http"}, io.BytesIO()
     )
     connection = WebSocket(scope, receive, send)
-    token = _cv_websocket.set(connection)
+    loop = asyncio.get_running_loop()
+    # The connection's own context: the push and the pop happen in it (in a
+    # thread), and the conversation runs in a task made inside it, so the
+    # pop resets what the push set and both see the server's loop.
+    context = contextvars.copy_context()
+    context.run(_SERVER_LOOP.set, loop)
+    context.run(_cv_websocket.set, connection)
+
+    async def in_context(func: cabc.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        return await loop.run_in_executor(executor, context.run, func, *args)
+
+    async def in_copy(func: cabc.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        copy = contextvars.copy_context()
+        return await loop.run_in_executor(executor, copy.run, func, *args)
+
+    ctx = app.request_context(environ)
+    await in_context(ctx.__enter__)
+    error: BaseException | None = None
     try:
-        ctx = app.request_context(environ)
-        ctx.__enter__()
-        error: BaseException | None = None
-        try:
-            request: t.Any = _cv_request.get().request
-            connection._request = request
-            response = await _run_route(app, request, run_sync)
-        except WebSocketDisconnect:
-            response = None
-        except HTTPException as e:
-            response = e.get_response(environ)
-        except Exception as e:
-            error = e
-            app.log_exception(sys.exc_info())
-            response = InternalServerError().get_response(environ)
-        try:
-            if response is not None:
-                await connection._reject(response, environ)
-            elif not connection.closed:
-                await connection.close(NORMAL_CLOSURE)
-        except WebSocketDisconnect:
-            # Gone before the last word: nothing left to tell it.
-            pass
-        finally:
-            ctx.__exit__(type(error) if error else None, error, None)
+        conversation = _converse(app, connection, environ, in_copy)
+        error = await context.run(loop.create_task, conversation)
+    except BaseException as e:
+        # Cancelled by the server: the teardown hears why.
+        error = e
+        raise
     finally:
-        _cv_websocket.reset(token)
+        await in_context(ctx.__exit__, type(error) if error else None, error, None)
+
+
+async def _converse(
+    app: WebSocketApp,
+    connection: WebSocket,
+    environ: dict[str, t.Any],
+    run_sync: SyncRunner,
+) -> BaseException | None:
+    """Run the route for ``connection`` and close it; return the exception
+    that ended it (already logged), or ``None``.
+    """
+    error: BaseException | None = None
+    try:
+        request: t.Any = _cv_request.get().request
+        connection._request = request
+        response = await _run_route(app, request, run_sync)
+    except WebSocketDisconnect:
+        response = None
+    except HTTPException as e:
+        response = e.get_response(environ)
+    except Exception as e:
+        error = e
+        app.log_exception(sys.exc_info())
+        response = InternalServerError().get_response(environ)
+    try:
+        if response is not None:
+            await connection._reject(response, environ)
+        elif not connection.closed:
+            await connection.close(NORMAL_CLOSURE)
+    except WebSocketDisconnect:
+        # Gone before the last word: nothing left to tell it.
+        pass
+    return error
 
 
 async def _run_route(app: WebSocketApp, request: t.Any, run_sync: SyncRunner) -> t.Any:
