@@ -102,3 +102,8 @@ def test_http_request_to_websocket_url_is_a_client_error(
     async def ws() -> None: ...
 
     assert client.get("/ws").status_code == 400
+    # A handshake that reaches the WSGI router gets a clear 400, not the handler.
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket"}
+    response = client.get("/ws", headers=upgrade)
+    assert response.status_code == 400
+    assert b"needs an ASGI server" in response.get_data()
