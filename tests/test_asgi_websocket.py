@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import collections.abc as cabc
 import contextlib
 import logging
@@ -15,6 +16,7 @@ import typing as t
 import httpx
 import pytest
 import uvicorn
+from websockets.asyncio.client import connect as connect_async
 from websockets.exceptions import ConnectionClosed
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
@@ -242,6 +244,30 @@ def test_subprotocol_and_accept_headers(host: str) -> None:
         assert ws.subprotocol == "v2"
         assert ws.response is not None
         assert ws.response.headers["X-Server"] == "k"
+
+
+def test_many_open_connections_outnumber_the_threads(host: str) -> None:
+    # 300 handshakes complete before anyone speaks, with 64 threads in the
+    # pool: a connection holds a thread only while its context is pushed or
+    # popped, never for its lifetime.
+    count = 300
+    connected: list[int] = []
+
+    async def talk(n: int) -> str:
+        async with connect_async(f"ws://{host}/echo") as ws:
+            connected.append(n)
+            if len(connected) == count:
+                everyone.set()
+            await everyone.wait()
+            await ws.send(f"message {n}")
+            return str(await ws.recv())
+
+    async def main() -> list[str]:
+        talks = asyncio.gather(*(talk(n) for n in range(count)))
+        return await asyncio.wait_for(talks, 60)
+
+    everyone = asyncio.Event()
+    assert asyncio.run(main()) == [f"message {n}" for n in range(count)]
 
 
 def test_converters_and_url_for(host: str, app: flask.Flask) -> None:
