@@ -64,6 +64,8 @@ except ModuleNotFoundError as error:
     raise ImportError(missing_part(error.name or "kolben")) from None
 
 if t.TYPE_CHECKING:
+    from kolben.asgi import websocket as websocket
+
     from . import cli as cli
     from . import debughelpers as debughelpers
     from . import testing as testing
@@ -81,6 +83,10 @@ def __getattr__(name: str) -> t.Any:
     if name in _LAZY_SUBMODULES:
         # Importing a submodule also sets it as this package's attribute.
         return importlib.import_module(f"{__name__}.{name}")
+    if name == "websocket":
+        # The WebSocket proxy lives in kolben.asgi, which WSGI serving never
+        # needs to import.
+        return importlib.import_module("kolben.asgi").websocket
     if name != "__version__":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Deprecated as in Flask 3.1: the version now comes from the metadata.
@@ -101,4 +107,4 @@ def __dir__() -> list[str]:
     import sys
 
     # Not ``globals()``: in this module that name is the ``flask.globals`` module.
-    return sorted({*vars(sys.modules[__name__]), *_LAZY_SUBMODULES})
+    return sorted({*vars(sys.modules[__name__]), *_LAZY_SUBMODULES, "websocket"})

@@ -28,6 +28,7 @@ import typing as t
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
+from werkzeug.routing import WebsocketMismatch
 from werkzeug.wrappers import Response as BaseResponse
 
 from kolben.contexts import _cv_app
@@ -236,6 +237,11 @@ class RequestPipeline:
             self.raise_routing_exception(req)
         rule = req.url_rule
         assert rule is not None
+        if rule.websocket:
+            # Only kolben.asgi can carry the connection (it never calls this).
+            from ._websocket import WebSocketNeedsASGI
+
+            raise WebSocketNeedsASGI()
         if req.method == "OPTIONS" and getattr(
             rule, "provide_automatic_options", False
         ):
@@ -245,6 +251,9 @@ class RequestPipeline:
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the request's routing failure.
+
+        An HTTP request to a URL that only a WebSocket route matches raises
+        a 426 Upgrade Required error naming the WebSocket protocol.
 
         In debug mode a 301 or 302 redirect of a request that is not ``GET``,
         ``HEAD`` or ``OPTIONS`` raises
@@ -261,6 +270,15 @@ class RequestPipeline:
             from .debughelpers import FormDataRoutingRedirect
 
             raise FormDataRoutingRedirect(request)
+        # ``type() is`` rather than isinstance: no call on the 404 path.
+        if type(exc) is WebsocketMismatch:
+            adapter = _cv_request.get().url_adapter
+            if adapter is not None and not adapter.websocket:
+                # An HTTP request to a WebSocket-only URL: say what to do
+                # instead of werkzeug's generic 400.
+                from ._websocket import UpgradeRequired
+
+                raise UpgradeRequired() from None
         raise exc  # type: ignore[misc]
 
     def make_default_options_response(self) -> Response:

@@ -15,6 +15,8 @@ from werkzeug.exceptions import ClientDisconnected
 
 from .loop import _SERVER_LOOP
 from .protocols import ServedApp
+from .protocols import WebSocketApp
+from .websocket import serve_websocket
 
 Scope = t.MutableMapping[str, t.Any]
 Message = t.MutableMapping[str, t.Any]
@@ -215,8 +217,11 @@ class ASGIAdapter:
         elif kind == "lifespan":
             await self._lifespan(receive, send)
         elif kind == "websocket":
-            # Refuse the handshake: close before accept answers it with 403.
-            await send({"type": "websocket.close", "code": 1000})
+            if isinstance(self.app, WebSocketApp):
+                await serve_websocket(self.app, scope, receive, send, self.executor)
+            else:
+                # No WebSocket routes: close before accept answers 403.
+                await send({"type": "websocket.close", "code": 1000})
         else:
             raise ValueError(f"kolben.asgi cannot serve ASGI scope type {kind!r}.")
 

@@ -35,3 +35,56 @@ class ServedApp(t.Protocol):
 
     def app_context(self) -> contextlib.AbstractContextManager[t.Any]:
         """Return a context manager that pushes this app's context."""
+
+
+@t.runtime_checkable
+class WebSocketApp(ServedApp, t.Protocol):
+    """An application whose WebSocket routes :class:`~kolben.asgi.ASGIAdapter`
+    serves (besides what :class:`ServedApp` needs).
+
+    The app matches the handshake against its URL map (rules made with
+    werkzeug's ``websocket=True``) when its request context is pushed; the
+    adapter then calls the hooks and the handler on the server's loop. The
+    meta-package's ``Flask`` satisfies it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: Endpoint name to handler; the adapter awaits the handler of the
+    #: matched rule's endpoint with the URL's values as keyword arguments.
+    view_functions: cabc.Mapping[str, cabc.Callable[..., t.Any]]
+
+    def request_context(
+        self, environ: WSGIEnvironment
+    ) -> contextlib.AbstractContextManager[t.Any]:
+        """Return the context for the handshake's environ. Pushed (on the
+        loop) for the whole connection: it must make ``request``, ``session``
+        and ``g`` available and set ``request.url_rule``, ``view_args`` and
+        ``routing_exception`` (see :class:`kolben.contexts.RequestContext`).
+        Popping it at the end of the connection runs the app's teardowns.
+        """
+
+    def before_websocket_funcs_for(
+        self, blueprints: cabc.Sequence[str]
+    ) -> cabc.Sequence[cabc.Callable[[], t.Any]]:
+        """Return the functions to call before the handler, in order, for the
+        blueprint chain (innermost first) of the matched endpoint.
+        """
+
+    def after_websocket_funcs_for(
+        self, blueprints: cabc.Sequence[str]
+    ) -> cabc.Sequence[cabc.Callable[[t.Any], t.Any]]:
+        """Return the functions to call after the handler, in order; each
+        gets the rejection response or ``None`` and returns it.
+        """
+
+    def make_response(self, rv: t.Any) -> t.Any:
+        """Turn a value a hook or handler returned to reject the handshake
+        (``"no", 403``, a response, ...) into a werkzeug response.
+        """
+
+    def log_exception(self, exc_info: t.Any) -> None:
+        """Log an exception a handler or hook raised; called with the
+        request context still pushed, before the connection closes with
+        code 1011.
+        """

@@ -20,6 +20,12 @@ RouteCallable = cabc.Callable[..., t.Any]
 BeforeRequestCallable = cabc.Callable[[], t.Any]
 #: Called with the response after each request; returns a response.
 AfterRequestCallable = cabc.Callable[[t.Any], t.Any]
+#: A WebSocket handler: an ``async def`` called with the URL's values.
+WebSocketCallable = cabc.Callable[..., cabc.Awaitable[t.Any]]
+#: Called before each WebSocket handler; a non-``None`` result rejects it.
+BeforeWebSocketCallable = cabc.Callable[[], t.Any]
+#: Called with the rejection response (or ``None``) after each WebSocket handler.
+AfterWebSocketCallable = cabc.Callable[[t.Any], t.Any]
 #: Called with the exception (or ``None``) when the request context ends.
 TeardownCallable = cabc.Callable[[t.Any], t.Any]
 #: Returns a mapping of names to add to every template context.
@@ -42,6 +48,9 @@ T_route = t.TypeVar("T_route", bound=RouteCallable)
 T_before_request = t.TypeVar("T_before_request", bound=BeforeRequestCallable)
 T_after_request = t.TypeVar("T_after_request", bound=AfterRequestCallable)
 T_teardown = t.TypeVar("T_teardown", bound=TeardownCallable)
+T_websocket = t.TypeVar("T_websocket", bound=WebSocketCallable)
+T_before_websocket = t.TypeVar("T_before_websocket", bound=BeforeWebSocketCallable)
+T_after_websocket = t.TypeVar("T_after_websocket", bound=AfterWebSocketCallable)
 T_template_context_processor = t.TypeVar(
     "T_template_context_processor", bound=TemplateContextProcessorCallable
 )

@@ -17,7 +17,9 @@ from functools import update_wrapper
 from ._typing import RouteCallable
 from ._typing import StrPath
 from ._typing import T_after_request
+from ._typing import T_after_websocket
 from ._typing import T_before_request
+from ._typing import T_before_websocket
 from ._typing import T_error_handler
 from ._typing import T_teardown
 from ._typing import T_template_context_processor
@@ -43,6 +45,8 @@ _HOOK_REGISTRIES = (
     "url_default_functions",
     "url_value_preprocessors",
     "template_context_processors",
+    "before_websocket_funcs",
+    "after_websocket_funcs",
 )
 
 
@@ -424,6 +428,24 @@ class Blueprint(Scaffold):
     ) -> T_url_value_preprocessor:
         """Like :meth:`url_value_preprocessor`, but for every request of the app."""
         self._record_app_hook("url_value_preprocessors", f)
+        return f
+
+    @setupmethod
+    def before_app_websocket(self, f: T_before_websocket) -> T_before_websocket:
+        """Like :meth:`before_websocket`, but for every WebSocket of the app.
+
+        .. versionadded:: 0.1.0
+        """
+        self._record_app_hook("before_websocket_funcs", f)
+        return f
+
+    @setupmethod
+    def after_app_websocket(self, f: T_after_websocket) -> T_after_websocket:
+        """Like :meth:`after_websocket`, but for every WebSocket of the app.
+
+        .. versionadded:: 0.1.0
+        """
+        self._record_app_hook("after_websocket_funcs", f)
         return f
 
     @setupmethod

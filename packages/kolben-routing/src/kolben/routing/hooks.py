@@ -62,6 +62,8 @@ _CHAIN_REGISTRIES = (
     "after_request_funcs",
     "teardown_request_funcs",
     "template_context_processors",
+    "before_websocket_funcs",
+    "after_websocket_funcs",
 )
 
 
@@ -189,6 +191,22 @@ class HookQueries(Scaffold):
         _app_first,
         """The template context processors: the app's, then outermost to
         innermost blueprint, so the innermost blueprint's values win.""",
+    )
+    before_websocket_funcs_for = _chain_query(
+        "before_websocket_funcs",
+        _app_first,
+        """The ``before_websocket`` functions, in the order of
+        :meth:`before_request_funcs_for`.
+
+        .. versionadded:: 0.1.0""",
+    )
+    after_websocket_funcs_for = _chain_query(
+        "after_websocket_funcs",
+        _app_last,
+        """The ``after_websocket`` functions, in the order of
+        :meth:`after_request_funcs_for`.
+
+        .. versionadded:: 0.1.0""",
     )
 
     def url_default_functions_for(

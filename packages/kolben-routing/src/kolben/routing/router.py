@@ -14,6 +14,7 @@ import inspect
 import json
 import typing as t
 
+from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 from werkzeug.routing import RoutingException
@@ -233,6 +234,12 @@ class Router(ContextsAppFacet, RoutingApp):
         if request.routing_exception is not None:
             raise request.routing_exception
         rule = request.url_rule
+        if rule.websocket:
+            # A WSGI program cannot carry the connection the handler expects.
+            raise BadRequest(
+                "This WebSocket endpoint needs an ASGI server: WSGI cannot"
+                " carry WebSocket connections."
+            )
         if request.method == "OPTIONS" and getattr(
             rule, "provide_automatic_options", False
         ):

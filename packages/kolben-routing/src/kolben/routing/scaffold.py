@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import importlib.util
+import inspect
 import os
 import sys
 import typing as t
@@ -24,19 +25,24 @@ from ._registry import hook_registry
 from ._registry import registry
 from ._registry import stamp_of
 from ._typing import AfterRequestCallable
+from ._typing import AfterWebSocketCallable
 from ._typing import AppOrBlueprintKey
 from ._typing import BeforeRequestCallable
+from ._typing import BeforeWebSocketCallable
 from ._typing import ErrorHandlerCallable
 from ._typing import RouteCallable
 from ._typing import StrPath
 from ._typing import T_after_request
+from ._typing import T_after_websocket
 from ._typing import T_before_request
+from ._typing import T_before_websocket
 from ._typing import T_error_handler
 from ._typing import T_route
 from ._typing import T_teardown
 from ._typing import T_template_context_processor
 from ._typing import T_url_defaults
 from ._typing import T_url_value_preprocessor
+from ._typing import T_websocket
 from ._typing import TeardownCallable
 from ._typing import TemplateContextProcessorCallable
 from ._typing import URLDefaultCallable
@@ -207,6 +213,18 @@ class Scaffold:
         hook_registry,
         "Functions filling in URL values before a URL is built, with url_defaults.",
     )
+    before_websocket_funcs: registry[
+        dict[AppOrBlueprintKey, list[BeforeWebSocketCallable]]
+    ] = registry(
+        hook_registry,
+        "Functions called before each WebSocket handler, with before_websocket.",
+    )
+    after_websocket_funcs: registry[
+        dict[AppOrBlueprintKey, list[AfterWebSocketCallable]]
+    ] = registry(
+        hook_registry,
+        "Functions called after each WebSocket handler, with after_websocket.",
+    )
     error_handler_spec: registry[ErrorHandlerSpec] = registry(
         error_registry,
         "Error handlers by blueprint name (None for the app), then by HTTP code"
@@ -327,6 +345,55 @@ class Scaffold:
 
         return connect
 
+    def websocket(
+        self, rule: str, **options: t.Any
+    ) -> cabc.Callable[[T_websocket], T_websocket]:
+        """Decorate an ``async def`` handler to serve WebSocket connections at
+        URL ``rule``.
+
+        ::
+
+            @app.websocket("/echo/<room>")
+            async def echo(room):
+                while True:
+                    await websocket.send(await websocket.receive())
+
+        The rule is a werkzeug rule with ``websocket=True``: it matches only
+        WebSocket handshakes, its converters fill the handler's arguments, and
+        ``url_for`` builds ``ws://`` (or ``wss://``) URLs to it. Serving the
+        connection is the ASGI server's job (``kolben.asgi``); an HTTP request
+        to the URL gets a 426 error rather than the handler.
+
+        :param rule: the URL rule, in werkzeug's syntax.
+        :param options: passed on to :meth:`add_url_rule` (``endpoint``,
+            ``defaults``, ``subdomain``, ``host``, ...). ``methods`` may only
+            name ``GET``; no automatic ``OPTIONS`` is added.
+        :raises TypeError: when the handler is not a coroutine function.
+
+        .. versionadded:: 0.1.0
+        """
+
+        def connect(handler: T_websocket) -> T_websocket:
+            # A sync handler would block the server's loop for the whole
+            # connection: refuse it at registration, not at the first client.
+            if not inspect.iscoroutinefunction(t.cast(t.Any, handler)):
+                raise TypeError(
+                    f"The WebSocket handler {handler.__qualname__!r} must be an"
+                    " 'async def' function: it awaits websocket.receive() and"
+                    " websocket.send()."
+                )
+            options.setdefault("provide_automatic_options", False)
+            self.add_url_rule(
+                rule,
+                options.pop("endpoint", None),
+                handler,
+                websocket=True,
+                **options,
+            )
+            return handler
+
+        return connect
+
     @setupmethod
     def add_url_rule(
         self,
@@ -395,6 +462,37 @@ class Scaffold:
         even after errors, last registered first. Its return value is ignored.
         """
         _append_app_wide(self.teardown_request_funcs, f)
+        return f
+
+    @setupmethod
+    def before_websocket(self, f: T_before_websocket) -> T_before_websocket:
+        """Register ``f`` to run before each WebSocket handler.
+
+        It is called without arguments, with the connection's request context
+        pushed, before the connection is accepted. If it returns something
+        other than ``None`` (or raises an HTTP error such as ``abort(403)``),
+        the handshake is rejected with that response and the handler is not
+        called. On a blueprint it runs only for that blueprint's WebSockets.
+
+        .. versionadded:: 0.1.0
+        """
+        _append_app_wide(self.before_websocket_funcs, f)
+        return f
+
+    @setupmethod
+    def after_websocket(self, f: T_after_websocket) -> T_after_websocket:
+        """Register ``f`` to run after each WebSocket handler.
+
+        It receives the response that rejects the handshake, or ``None`` once
+        the handler finished with the connection, and returns it or a
+        replacement. Functions run last registered first; they also run
+        when the client disconnected, and are skipped when the handler or a
+        hook raised. On a blueprint they run only for its
+        WebSockets.
+
+        .. versionadded:: 0.1.0
+        """
+        _append_app_wide(self.after_websocket_funcs, f)
         return f
 
     @setupmethod
