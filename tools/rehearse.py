@@ -319,7 +319,12 @@ def keep_ours(work: pathlib.Path, url: str, ours: str) -> None:
     constraints = work / "constraints.txt"
     constraints.write_text(f"flask=={ours}\n")
     print("users pin as RELEASING.md says", flush=True)
-    check = "import flask, importlib.metadata as m; print(m.version('flask'))"
+    # Ours is what is imported: its names are the parts' own objects.
+    check = (
+        "import flask, kolben.sessions, importlib.metadata as m;"
+        " assert flask.sessions.SessionInterface is kolben.sessions.SessionInterface;"
+        " print(m.version('flask'))"
+    )
 
     app = venv(work, "venv-pinned")
     env = {"PIP_CONSTRAINT": str(constraints)}
