@@ -20,6 +20,8 @@ commands:
      on top and keeps it;
    - (d) ``pip install Flask-Login`` on top keeps our ``flask`` and brings no
      other Flask;
+   - the reverse: with a part uninstalled, ``import flask`` fails naming the
+     part and the fix in one line;
    - (c) ``pip install kolben-sessions`` alone brings no other kolben
      distribution;
 
@@ -72,6 +74,7 @@ from _workspace import is_addon
 from _workspace import META
 from _workspace import require_tool
 from _workspace import ROOT
+from _workspace import run
 from _workspace import WorkspaceError
 
 #: Upstream Flask, which the index holds next to ours, as PyPI's mirror would.
@@ -147,19 +150,31 @@ def index_server(folder: pathlib.Path) -> t.Iterator[str]:
         server.wait(timeout=10)
 
 
+#: The one virtualenv with pip in it (under the rehearsal's folder); the
+#: others are made without pip and installed into with ``pip --python``,
+#: which spares CI an ``ensurepip`` per environment.
+TOOLS = "venv-tools"
+
+
 def venv(work: pathlib.Path, name: str) -> pathlib.Path:
-    """Make a fresh virtualenv with pip; return its Python."""
+    """Make a fresh virtualenv (with pip only for :data:`TOOLS`); return its Python."""
     path = work / name
-    check_run([sys.executable, "-m", "venv", path], env=clean_env())
+    bare = [] if name == TOOLS else ["--without-pip"]
+    check_run([sys.executable, "-m", "venv", *bare, path], env=clean_env())
     return path / "bin" / "python"
+
+
+def pip_in(python: pathlib.Path) -> list[str | os.PathLike[str]]:
+    """Return the command that runs pip for the virtualenv of ``python``."""
+    host = python.parents[2] / TOOLS / "bin" / "python"
+    return [host, "-m", "pip", "--disable-pip-version-check", "--python", python]
 
 
 def pip(
     python: pathlib.Path, url: str, *args: str, env: dict[str, str] | None = None
 ) -> str:
-    """Run pip in a virtualenv against the local index alone."""
-    command = [str(python), "-m", "pip", "--disable-pip-version-check"]
-    command += [*args, "--index-url", f"{url}/simple/"]
+    """Run pip for a virtualenv against the local index alone."""
+    command = [*pip_in(python), *args, "--no-compile", "--index-url", f"{url}/simple/"]
     return check_run(command, env=clean_env(PIP_CONFIG_FILE="/dev/null", **(env or {})))
 
 
@@ -210,7 +225,7 @@ def rehearse(work: pathlib.Path) -> None:
         print(f"index: pypiserver at {url}", flush=True)
         said = tool(work, ROOT, "publish.py", url)
         print(f"  {said.strip().splitlines()[-1]} (tools/publish.py, twine)")
-        tools = venv(work, "venv-tools")
+        tools = venv(work, TOOLS)
         download: list[str | os.PathLike[str]] = [tools, "-m", "pip", "download"]
         download += ["--quiet", "-d", folder]
         local = ["--extra-index-url", f"{url}/simple/"]
@@ -243,7 +258,18 @@ def rehearse(work: pathlib.Path) -> None:
         have = installed(app)
         expect(have.get("flask") == ours, f"flask is still ours ({have.get('flask')})")
         check_run([app, "-c", "import flask_login, flask; flask.Flask('x')"])
-        check_run([app, "-m", "pip", "check"])
+        check_run([*pip_in(app), "check"])
+
+        print("the reverse: our flask with a part uninstalled", flush=True)
+        check_run([*pip_in(app), "uninstall", "--quiet", "--yes", "kolben-routing"])
+        failed = run([app, "-c", IMPORT_FLASK], env=clean_env())
+        last = failed.stdout.strip().splitlines()[-1]
+        expect(
+            failed.returncode == 1
+            and last.startswith("ImportError: Kolben's flask")
+            and "kolben-routing is not installed. Fix: pip install" in last,
+            f"import flask names the missing part and the fix: {last[:60]}...",
+        )
 
         print("(c) pip install kolben-sessions alone", flush=True)
         alone = venv(work, "venv-sessions")
