@@ -69,6 +69,7 @@ import zipfile
 
 from _workspace import check_run
 from _workspace import clean_env
+from _workspace import Distribution
 from _workspace import distributions
 from _workspace import is_addon
 from _workspace import META
@@ -210,7 +211,7 @@ def tool(work: pathlib.Path, root: pathlib.Path, script: str, *args: str) -> str
     return check_run(command, cwd=root, env=env)
 
 
-def parts_of_flask(dists: dict[str, t.Any]) -> set[str]:
+def parts_of_flask(dists: dict[str, Distribution]) -> set[str]:
     """The kolben distributions our ``flask`` requires (not the add-ons)."""
     return {r.name for r in dists[META].dependencies if r.name in dists}
 
