@@ -272,3 +272,68 @@ def test_release_of_the_real_contexts_package(
     # Everything the design says depends on kolben-contexts follows it.
     assert {"flask", "kolben-routing", "kolben-templating", "kolben-testing"} <= changed
     assert "kolben-sessions" not in changed
+
+
+def test_release_of_flask_keeps_an_add_ons_range(
+    release: types.ModuleType, tmp_path: pathlib.Path
+) -> None:
+    # kolben-legacy requires flask>=3.1,<4: the next build 3.1.3+kolben.N+1
+    # is inside it (a local label is ignored by a specifier without one).
+    make_package(tmp_path, "kolben-base", "0.1.0", ["werkzeug>=3.1"])
+    make_package(tmp_path, "flask", "3.1.3+kolben.1", ["kolben-base>=0.1,<0.2"])
+    make_package(tmp_path, "kolben-legacy", "0.1.0", ["flask>=3.1,<4"])
+    version, changes = release.plan(tmp_path, "flask", "patch", TODAY)
+    assert version == "3.1.3+kolben.2"
+    assert {c.path.parent.name for c in changes} == {"flask"}
+    assert release.widened_siblings(changes, "flask") == []
+
+
+@pytest.mark.parametrize(
+    ("specifier", "admitted"),
+    [
+        (">=3.1,<4", True),
+        ("==3.1.3", True),
+        ("==3.1.3+kolben.2", True),
+        ("==3.1.3+kolben.1", False),
+        ("!=3.1.3+kolben.2", False),
+        ("<3.1.3", False),
+    ],
+)
+def test_a_local_label_is_matched_as_pep_440_says(
+    release: types.ModuleType, specifier: str, admitted: bool
+) -> None:
+    requirement = release.Requirement.parse(f"flask{specifier}")
+    assert release.admits(requirement, "3.1.3+kolben.2") is admitted
+
+
+def test_publish_to_needs_apply(
+    release: types.ModuleType, repo: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        release.main(["kolben-base", "minor", "--publish-to", "http://127.0.0.1:9/"])
+    assert exit.value.code == 2
+    assert "--publish-to uploads a release: it needs --apply" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "url", ["https://upload.pypi.org/legacy/", "https://test.pypi.org/legacy/"]
+)
+def test_flask_is_never_uploaded_to_pypi(
+    release: types.ModuleType,
+    repo: pathlib.Path,
+    url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    publish = importlib.import_module("publish")
+    # Refused before anything is built or uploaded.
+    assert publish.main([url, "flask"], root=repo) == 1
+    err = capsys.readouterr().err
+    assert "refusing to upload flask to" in err
+    assert "Kolben's own index" in err
+    publish.refuse_public_meta(["kolben-base"], url)  # parts may go to PyPI
+
+
+def test_publish_refuses_a_url_that_is_not_http(release: types.ModuleType) -> None:
+    publish = importlib.import_module("publish")
+    with pytest.raises(release.WorkspaceError, match="is not an http"):
+        publish.refuse_public_meta(["kolben-base"], "file:///tmp/index")

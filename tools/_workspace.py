@@ -123,13 +123,23 @@ def _padded(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], ..
 def admits(requirement: Requirement, version: str) -> bool:
     """Tell whether a requirement's specifier allows a release version.
 
+    A local label (the meta-package's ``3.1.3+kolben.2``) is ignored unless
+    the clause names one, as PEP 440 says: ``flask>=3.1,<4`` admits it.
+
     :param requirement: The requirement to test.
-    :param version: A plain release version such as ``"0.2.0"``.
+    :param version: A release version such as ``"0.2.0"``, possibly with a
+        local label.
     """
-    have = version_tuple(version)
+    have = version_tuple(version.partition("+")[0])
     for operator, bound in requirement.clauses():
         if operator == "===":
             if version != bound:
+                return False
+            continue
+        if "+" in bound:
+            if operator not in ("==", "!="):
+                raise WorkspaceError(f"{operator}{bound}: a local label needs ==")
+            if (operator == "==") != (version == bound):
                 return False
             continue
         if bound.endswith(".*"):

@@ -171,11 +171,18 @@ def import_problems(dist: Distribution, dists: dict[str, Distribution]) -> list[
     declared = {r.name for r in dist.all_requirements()}
     ours = {d.import_name: d.name for d in dists.values()}
     found = set()
-    for path in sorted(dist.source.rglob("*.py")):
+    # Top-level modules a wheel ships next to its package (kolben-cli's
+    # start-up guard, _kolben_flask_guard.py) are its own too.
+    modules = {p.stem for p in (dist.path / "src").glob("*.py")}
+    sources = sorted(dist.source.rglob("*.py"))
+    sources += sorted((dist.path / "src").glob("*.py"))
+    for path in sources:
         tree = ast.parse(path.read_text(), str(path))
         for module in runtime_imports(tree):
             top = module.split(".")[0]
             if top == "__future__" or top in sys.stdlib_module_names:
+                continue
+            if top in modules:
                 continue
             owner = next(
                 (

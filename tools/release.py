@@ -19,12 +19,15 @@ copy of ``packages/``, the diff, the artifacts and the twine result are
 printed, and nothing in the checkout changes. With ``--apply`` the same
 changes are written to the checkout, the artifacts are copied to
 ``dist/<name>/``, the changed files are committed and the tag
-``<distribution>-v<version>`` is created. Uploading is left to a person.
+``<distribution>-v<version>`` is created. ``--publish-to URL`` (only with
+``--apply``) then uploads the two artifacts with ``twine`` to that index
+(see ``tools/publish.py``; the meta-package is never uploaded to PyPI).
 
 Run it through hatch::
 
     hatch run release kolben-sessions minor            # dry run
     hatch run release kolben-sessions minor --apply    # commit and tag
+    hatch run release flask patch --apply --publish-to https://kolben.example/
     hatch run release kolben-sessions patch --no-build # just show the diff
 """
 
@@ -41,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 
+import publish
 from _workspace import admits
 from _workspace import check_run
 from _workspace import clean_env
@@ -389,9 +393,16 @@ def main(argv: list[str] | None = None, root: pathlib.Path = ROOT) -> int:
     parser.add_argument(
         "--no-build", action="store_true", help="only show the changes (no --apply)"
     )
+    parser.add_argument(
+        "--publish-to",
+        metavar="URL",
+        help="after --apply, upload the artifacts with twine to this index",
+    )
     args = parser.parse_args(argv)
     if args.apply and args.no_build:
         parser.error("--apply always builds and checks the artifacts")
+    if args.publish_to and not args.apply:
+        parser.error("--publish-to uploads a release: it needs --apply")
 
     try:
         dist = distributions(root)[normalize(args.dist)]
@@ -402,6 +413,8 @@ def main(argv: list[str] | None = None, root: pathlib.Path = ROOT) -> int:
         tag = tag_name(dist.name, version)
         if args.apply:
             preflight(root, changes, tag)
+        if args.publish_to:
+            publish.refuse_public_meta([dist.name], args.publish_to)
     except WorkspaceError as error:
         print(f"release: {error}", file=sys.stderr)
         return 1
@@ -467,6 +480,15 @@ def main(argv: list[str] | None = None, root: pathlib.Path = ROOT) -> int:
         print(f"release: {error}", file=sys.stderr)
         return 1
     print(f"committed and tagged {tag}; artifacts in dist/{dist.name}/")
+    if args.publish_to:
+        uploaded = [final / artifact.name for artifact in artifacts]
+        try:
+            publish.upload(uploaded, args.publish_to, [dist.name])
+        except WorkspaceError as error:
+            print(f"release: the upload failed: {error}", file=sys.stderr)
+            return 1
+        for artifact in uploaded:
+            print(f"uploaded {artifact.name} to {args.publish_to}")
     return 0
 
 

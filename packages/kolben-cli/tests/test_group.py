@@ -451,3 +451,26 @@ def test_with_appcontext_for_an_app_without_contexts(runner: CliRunner) -> None:
 
     result = runner.invoke(cmd, obj=ScriptInfo(create_app=lambda: application))
     assert result.output == "context: False\n"
+
+
+def test_kolbens_own_swap_plugin_is_not_loaded(
+    app: t.Any, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kolben-cli registers kolben.cli.swap for upstream Flask's command only.
+    loaded: list[str] = []
+
+    class EntryPoint:
+        name = "kolben-check"
+        value = "kolben.cli.swap:command"
+
+        def load(self) -> click.Command:
+            loaded.append(self.name)
+            raise AssertionError("loaded")
+
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda group=None: [EntryPoint()]
+    )
+    result = runner.invoke(FlaskGroup(create_app=lambda: app), ["--help"])
+    assert result.exit_code == 0, result.output
+    assert loaded == []
+    assert "kolben-check" not in result.output
