@@ -53,7 +53,8 @@ def dists(isolation: types.ModuleType, tmp_path: pathlib.Path) -> dict[str, obje
     (package / "pyproject.toml").write_text(
         '[project]\nname = "kolben-base"\nversion = "0.1.0"\n'
     )
-    result: dict[str, object] = isolation.distributions(tmp_path)
+    workspace = importlib.import_module("_workspace")
+    result: dict[str, object] = workspace.distributions(tmp_path)
     return result
 
 

@@ -6,6 +6,8 @@ here may depend on what that environment happens to contain.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import dataclasses
 import os
 import pathlib
@@ -13,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import typing as t
 
 if sys.version_info >= (3, 11):
@@ -371,3 +374,48 @@ def check_run(
             f"`{shown}` failed with exit code {result.returncode}:\n{result.stdout}"
         )
     return result.stdout
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser, jobs_help: str) -> None:
+    """Give a tool that checks distributions one by one its common arguments.
+
+    ``dist ...`` (which distributions, default all), ``-j/--jobs`` (how many
+    at the same time, at most two by default: CI has two cores) and
+    ``--keep`` (keep the scratch folder for a post-mortem).
+    """
+    parser.add_argument("dist", nargs="*", help="distributions to check (default all)")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help=jobs_help,
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+
+
+def select(
+    parser: argparse.ArgumentParser, names: list[str]
+) -> tuple[dict[str, Distribution], list[Distribution]]:
+    """Return every distribution and the ones *names* chose (all when empty).
+
+    An unknown name is a usage error that lists the known ones.
+    """
+    dists = distributions()
+    unknown = [name for name in names if normalize(name) not in dists]
+    if unknown:
+        parser.error(f"unknown distribution(s) {unknown}; choose from {list(dists)}")
+    return dists, [dists[normalize(name)] for name in names] or list(dists.values())
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str, keep: bool) -> t.Iterator[pathlib.Path]:
+    """A temporary folder for a tool's run, removed afterwards unless *keep*."""
+    work = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
+    finally:
+        if keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)

@@ -33,20 +33,19 @@ import concurrent.futures
 import dataclasses
 import os
 import pathlib
-import shutil
 import sys
-import tempfile
 import time
 
+from _workspace import add_selection_arguments
 from _workspace import check_run
 from _workspace import clean_env
 from _workspace import Distribution
-from _workspace import distributions
 from _workspace import META
-from _workspace import normalize
 from _workspace import require_tool
 from _workspace import ROOT
 from _workspace import run
+from _workspace import scratch_folder
+from _workspace import select
 from _workspace import WorkspaceError
 from isolation import build_wheels
 from isolation import summarize
@@ -198,32 +197,19 @@ def check(
 def main(argv: list[str] | None = None) -> int:
     """Run the bounds matrix; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dist", nargs="*", help="distributions to check (default all)")
+    add_selection_arguments(parser, "runs at the same time")
     parser.add_argument(
         "--resolution",
         choices=[*RESOLUTIONS, "both"],
         default="both",
         help="which end of the ranges to test (default both)",
     )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="runs at the same time",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args(argv)
 
-    dists = distributions()
-    unknown = [name for name in args.dist if normalize(name) not in dists]
-    if unknown:
-        parser.error(f"unknown distribution(s) {unknown}; choose from {list(dists)}")
-    chosen = [dists[normalize(name)] for name in args.dist] or list(dists.values())
+    dists, chosen = select(parser, args.dist)
     ends = list(RESOLUTIONS) if args.resolution == "both" else [args.resolution]
 
-    work = pathlib.Path(tempfile.mkdtemp(prefix="kolben-bounds-"))
-    try:
+    with scratch_folder("kolben-bounds-", args.keep) as work:
         start = time.monotonic()
         try:
             wheels = build_wheels(dists.values(), work / "wheels")
@@ -262,11 +248,6 @@ def main(argv: list[str] | None = None) -> int:
             f"\nbounds: all {len(outcomes)} runs pass; {time.monotonic() - start:.0f}s"
         )
         return 0
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

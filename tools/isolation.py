@@ -35,17 +35,15 @@ import io
 import os
 import pathlib
 import re
-import shutil
 import sys
-import tempfile
 import time
 import typing as t
 import zipfile
 
+from _workspace import add_selection_arguments
 from _workspace import check_run
 from _workspace import clean_env
 from _workspace import Distribution
-from _workspace import distributions
 from _workspace import find_tool
 from _workspace import is_addon
 from _workspace import META
@@ -53,6 +51,8 @@ from _workspace import normalize
 from _workspace import require_tool
 from _workspace import ROOT
 from _workspace import run
+from _workspace import scratch_folder
+from _workspace import select
 from _workspace import WorkspaceError
 
 #: The extras the meta-package is checked with.
@@ -284,27 +284,14 @@ def check_distribution(
 def main(argv: list[str] | None = None) -> int:
     """Run the isolation check; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dist", nargs="*", help="distributions to check (default all)")
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="distributions checked at the same time",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    add_selection_arguments(parser, "distributions checked at the same time")
     parser.add_argument("--pip", action="store_true", help="use venv + pip, not uv")
     args = parser.parse_args(argv)
 
-    dists = distributions()
-    unknown = [name for name in args.dist if normalize(name) not in dists]
-    if unknown:
-        parser.error(f"unknown distribution(s) {unknown}; choose from {list(dists)}")
-    chosen = [dists[normalize(name)] for name in args.dist] or list(dists.values())
+    dists, chosen = select(parser, args.dist)
 
-    work = pathlib.Path(tempfile.mkdtemp(prefix="kolben-isolation-"))
     installer = Installer(sys.executable, force_pip=args.pip)
-    try:
+    with scratch_folder("kolben-isolation-", args.keep) as work:
         start = time.monotonic()
         try:
             wheels = build_wheels(dists.values(), work / "wheels")
@@ -341,11 +328,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"\nisolation: all {len(outcomes)} distributions pass on their own")
         return 0
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
