@@ -48,6 +48,7 @@ from _workspace import scratch_folder
 from _workspace import select
 from _workspace import WorkspaceError
 from isolation import build_wheels
+from isolation import site_packages
 from isolation import summarize
 from isolation import TEST_TIMEOUT
 from isolation import verify_provenance
@@ -160,11 +161,7 @@ def check(
                 env=clean_env(),
             )
         )
-        site = pathlib.Path(
-            check_run(
-                [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
-            ).strip()
-        ).resolve()
+        site = site_packages(python)
         problems = verify_provenance(site, dists, wheels)
         if problems:
             log.extend(problems)

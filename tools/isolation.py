@@ -153,6 +153,14 @@ def _record(text: str) -> dict[str, str]:
     return {row[0]: row[1] for row in csv.reader(io.StringIO(text)) if len(row) > 1}
 
 
+def site_packages(python: str | pathlib.Path) -> pathlib.Path:
+    """Return the ``site-packages`` folder of the interpreter *python*."""
+    out = check_run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
+    )
+    return pathlib.Path(out.strip()).resolve()
+
+
 def verify_provenance(
     site: pathlib.Path, dists: dict[str, Distribution], wheels: dict[str, pathlib.Path]
 ) -> list[str]:
@@ -239,11 +247,7 @@ def check_distribution(
                 python, requirements_for(dist, dists, wheels), wheels[dist.name].parent
             )
         )
-        site = pathlib.Path(
-            check_run(
-                [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
-            ).strip()
-        ).resolve()
+        site = site_packages(python)
         problems = verify_provenance(site, dists, wheels)
         if problems:
             log.extend(problems)
