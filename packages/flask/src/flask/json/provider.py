@@ -163,10 +163,36 @@ class DefaultJSONProvider(JSONProvider):
         """Serialize ``obj`` with :func:`json.dumps`, applying :attr:`default`,
         :attr:`ensure_ascii` and :attr:`sort_keys` unless ``kwargs`` say otherwise.
         """
+        if not kwargs:
+            return self._encoder(None, None).encode(obj)
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
         return json.dumps(obj, **kwargs)
+
+    def _encoder(
+        self, indent: int | None, separators: tuple[str, str] | None
+    ) -> json.JSONEncoder:
+        # The encoder json.dumps would build for these options, built once
+        # per combination of the provider's settings instead of per call
+        # (the settings are attributes users may change at any time).
+        key = (self.default, self.ensure_ascii, self.sort_keys, indent, separators)
+        cached: dict[tuple[t.Any, ...], json.JSONEncoder] | None
+        cached = self.__dict__.get("_encoders")
+        if cached is None:
+            cached = self.__dict__["_encoders"] = {}
+        encoder = cached.get(key)
+        if encoder is None:
+            if len(cached) >= 8:  # settings changed over and over: start afresh
+                cached.clear()
+            encoder = cached[key] = json.JSONEncoder(
+                ensure_ascii=self.ensure_ascii,
+                indent=indent,
+                separators=separators,
+                default=self.default,
+                sort_keys=self.sort_keys,
+            )
+        return encoder
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
         """Deserialize with :func:`json.loads`."""
@@ -183,6 +209,12 @@ class DefaultJSONProvider(JSONProvider):
             layout = {"separators": (",", ":")}
         else:
             layout = {"indent": 2}
-        return self._app.response_class(
-            f"{self.dumps(obj, **layout)}\n", mimetype=self.mimetype
-        )
+        if type(self).dumps is DefaultJSONProvider.dumps:
+            # What dumps would return for this layout, without its keyword
+            # handling and json.dumps' per-call encoder.
+            encoder = self._encoder(layout.get("indent"), layout.get("separators"))
+            text = encoder.encode(obj)
+        else:
+            # A subclass's own dumps decides, as it always has.
+            text = self.dumps(obj, **layout)
+        return self._app.response_class(f"{text}\n", mimetype=self.mimetype)
