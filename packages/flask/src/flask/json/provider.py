@@ -29,6 +29,8 @@ import weakref
 from datetime import date
 
 from werkzeug.http import http_date
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Response as _BaseResponse
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.sansio.response import Response
@@ -108,6 +110,10 @@ class JSONProvider:
         body = self.dumps(self._prepare_response_obj(args, kwargs))
         return self._app.response_class(body, mimetype="application/json")
 
+
+_RESPONSE_INIT = _BaseResponse.__init__
+# mimetype -> the Content-Type werkzeug's Response gives it.
+_content_types: dict[str, str] = {}
 
 #: Types serialized as their ``str()``.
 _STRINGIFIED = (decimal.Decimal, uuid.UUID)
@@ -217,4 +223,15 @@ class DefaultJSONProvider(JSONProvider):
         else:
             # A subclass's own dumps decides, as it always has.
             text = self.dumps(obj, **layout)
-        return self._app.response_class(f"{text}\n", mimetype=self.mimetype)
+        response_class = self._app.response_class
+        if response_class.__init__ is _RESPONSE_INIT:  # type: ignore[comparison-overlap]
+            # The content type werkzeug's constructor derives from the
+            # mimetype, worked out once per mimetype instead of per response.
+            content_type = _content_types.get(self.mimetype)
+            if content_type is None:
+                if len(_content_types) >= 16:
+                    _content_types.clear()
+                content_type = get_content_type(self.mimetype, "utf-8")
+                _content_types[self.mimetype] = content_type
+            return response_class(f"{text}\n", content_type=content_type)
+        return response_class(f"{text}\n", mimetype=self.mimetype)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import typing as t
 
+from ._autoescape import default_autoescape as default_autoescape
 from .facets import default_context_processor as default_context_processor
 from .facets import TemplatingAppFacet as TemplatingAppFacet
 from .facets import TemplatingBlueprintFacet as TemplatingBlueprintFacet
@@ -32,7 +33,6 @@ if t.TYPE_CHECKING:
     from .debug import (
         explain_template_loading_attempts as explain_template_loading_attempts,
     )
-    from .environment import default_autoescape as default_autoescape
     from .environment import Environment as Environment
     from .loaders import DispatchingJinjaLoader as DispatchingJinjaLoader
     from .protocols import SetupState as SetupState
@@ -45,7 +45,6 @@ if t.TYPE_CHECKING:
 #: The module of each name imported on first access: what an application class
 #: does not need when it is defined (Jinja's classes among them).
 _LAZY = {
-    "default_autoescape": "environment",
     "DispatchingJinjaLoader": "loaders",
     "Environment": "environment",
     "explain_template_loading_attempts": "debug",

@@ -23,6 +23,8 @@ from kolben.contexts import g
 from kolben.contexts import request
 from kolben.contexts import session
 
+from ._autoescape import default_autoescape
+
 if t.TYPE_CHECKING:
     from jinja2 import BaseLoader
 
@@ -229,8 +231,6 @@ class TemplatingAppFacet(TemplatingScaffoldFacet):
         ``.html``, ``.htm``, ``.xml``, ``.xhtml`` and ``.svg`` files and for
         string templates (``filename`` is ``None``).
         """
-        from .environment import default_autoescape
-
         return default_autoescape(filename)
 
     @property
