@@ -415,6 +415,8 @@ def main() -> None:
         if redis is not None:
             redis.kill()
             redis.wait()
+            # Later processes (the --e2e servers) must not expect it.
+            os.environ.pop("KOLBEN_BENCH_REDIS_URL", None)
 
     def median(target: str, scenario: str, key: str) -> float:
         values: list[float] = [r["scenarios"][scenario][key] for r in runs[target]]
