@@ -2,13 +2,17 @@
 
 What it proves: how many requests per second the same application code serves
 on our ``flask`` and on upstream Flask 3.1.3, scenario by scenario, next to the
-floor of werkzeug alone, as ratios; how many Python function calls a request
-costs on each (deterministic, so it is immune to machine noise); how long
-``import flask`` and building an app with 1000 routes take.
+werkzeug floor of each scenario (werkzeug, and jinja2 or itsdangerous where the
+scenario needs them, doing the same work by hand), as ratios; how many function
+calls a request costs on each (cProfile's count, deterministic, so immune to
+machine noise); how fast the test client answers ``client.get("/")``; how long
+``import flask``, ``flask --help`` and ``flask routes`` on Flaskr and building
+an app with 1000 routes take, each in fresh processes; and how much resident
+memory a process serving Flaskr holds.
 
 Run it through hatch, so "ours" is the workspace environment::
 
-    hatch run bench                  # full run, prints a Markdown table
+    hatch run bench                  # full run, prints Markdown tables
     hatch run bench --smoke          # a few milliseconds per scenario (CI)
     hatch run bench --e2e            # also gunicorn + wrk over loopback
     hatch run bench -s hello -s 404  # only some scenarios
@@ -16,9 +20,11 @@ Run it through hatch, so "ours" is the workspace environment::
 Upstream Flask 3.1.3 is installed by the tool into a throwaway virtualenv under
 ``.cache/bench/`` with the same werkzeug version as ours, together with
 Flask-Session 0.8 (and Flask-SQLAlchemy, redis) for the ``session-sqlite`` and
-``session-redis`` scenarios; the tool starts its own ``redis-server`` on a free
-port for the latter (skipped when none is installed). Each repeat runs every
-target in a fresh process, alternating targets, and the table shows medians.
+``session-redis`` scenarios and gunicorn for ``--e2e``; the tool starts its own
+``redis-server`` on a free port for the latter (skipped when none is
+installed). Each repeat runs every target in a fresh process, alternating
+targets, and the tables show medians. ``--e2e`` serves the hello and session
+scenarios with gunicorn (2 sync workers) under ``wrk`` (Debian's ``wrk``).
 Results are also written as JSON (``--json``, default ``.cache/bench/results.json``).
 CI runs only the smoke mode and never asserts on timings.
 """
@@ -44,8 +50,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "bench"
 WORKER = ROOT / "tools" / "bench_scenarios.py"
 UPSTREAM_FLASK = "flask==3.1.3"
+#: The Flaskr tutorial blog, the application the startup and memory figures use.
+FLASKR = ROOT / "docs" / "examples" / "flaskr" / "flaskr"
 SCENARIOS = [
     "hello",
+    "test-client",
     "routing-1000",
     "url_for",
     "json",
@@ -60,8 +69,15 @@ SCENARIOS = [
 
 #: What the upstream virtualenv gets besides Flask: Flask-Session 0.8 for the
 #: server-side session scenarios (SQLite through its SQLAlchemy store), and
-#: the Redis client both sides use.
-UPSTREAM_EXTRAS = ["Flask-Session==0.8.0", "Flask-SQLAlchemy>=3.1", "redis>=5"]
+#: the Redis client both sides use; python-dotenv, which the workspace has
+#: and both ``flask`` commands import when it is installed, so the CLI
+#: startup figures compare like with like.
+UPSTREAM_EXTRAS = [
+    "Flask-Session==0.8.0",
+    "Flask-SQLAlchemy>=3.1",
+    "redis>=5",
+    "python-dotenv>=1.0",
+]
 
 
 def run(cmd: list[str], **kwargs: t.Any) -> subprocess.CompletedProcess[str]:
@@ -163,21 +179,77 @@ def byte_compile(python: str) -> None:
     run([python, "-m", "compileall", "-q", "-j", "0", *sources])
 
 
-def import_times(pythons: dict[str, str], repeats: int) -> dict[str, float]:
-    """Median seconds for ``import flask`` in a fresh process, per target.
+def flaskr_environment(folder: pathlib.Path) -> dict[str, str]:
+    """Copy Flaskr into ``folder`` (its instance folder lands there too, not
+    in the checkout) and return the environment that finds and configures it."""
+    shutil.copytree(FLASKR, folder / "flaskr")
+    return {
+        **os.environ,
+        "PYTHONPATH": str(folder),
+        "FLASKR_DATABASE": str(folder / "flaskr.sqlite"),
+        "FLASKR_SECRET_KEY": "bench secret",
+    }
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: pathlib.Path) -> float:
+    """Wall seconds of one command, which must succeed."""
+    start = time.perf_counter()
+    run(cmd, env=env, cwd=cwd)
+    return time.perf_counter() - start
+
+
+def startup_times(
+    pythons: dict[str, str], repeats: int, folder: pathlib.Path
+) -> dict[str, dict[str, float]]:
+    """Median seconds, per measure and target, each sample a fresh process:
+    ``import flask`` (timed inside the process), ``flask --help`` and
+    ``flask routes`` on Flaskr (wall time of the ``flask`` command), and
+    building an app with 1000 routes up to its first match.
 
     The targets alternate, so a change in machine load lands on all of them.
     """
+    env = flaskr_environment(folder)
     code = (
         "import time; s = time.perf_counter(); import flask;"
         " print(time.perf_counter() - s)"
     )
     for python in pythons.values():
         byte_compile(python)
-    samples: dict[str, list[float]] = {name: [] for name in pythons}
+        run([python, "-m", "compileall", "-q", str(folder)])
+    measures = ("import flask", "flask --help", "flask routes", "build 1000 routes")
+    samples: dict[str, dict[str, list[float]]] = {
+        m: {name: [] for name in pythons} for m in measures
+    }
     for _ in range(repeats):
         for name, python in pythons.items():
-            samples[name].append(float(run([python, "-c", code]).stdout))
+            command = str(pathlib.Path(python).parent / "flask")
+            sample = samples["import flask"][name]
+            sample.append(float(run([python, "-c", code]).stdout))
+            for measure, args in (
+                ("flask --help", ["--help"]),
+                ("flask routes", ["routes"]),
+            ):
+                cmd = [command, "--app", "flaskr", *args]
+                samples[measure][name].append(timed(cmd, env, folder))
+            out = run([python, str(WORKER), "build-routes"]).stdout
+            samples["build 1000 routes"][name].append(float(out))
+    return {
+        m: {name: statistics.median(values) for name, values in by_target.items()}
+        for m, by_target in samples.items()
+    }
+
+
+def memory(
+    pythons: dict[str, str], requests: int, repeats: int, folder: pathlib.Path
+) -> dict[str, float]:
+    """Median resident bytes of a fresh process after serving Flaskr
+    ``requests`` times, per target."""
+    samples: dict[str, list[float]] = {name: [] for name in pythons}
+    for i in range(repeats):
+        for name, python in pythons.items():
+            env = flaskr_environment(folder / f"memory-{name}-{i}")
+            out = run([python, str(WORKER), "memory", str(requests)], env=env).stdout
+            samples[name].append(float(out))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -193,6 +265,7 @@ def end_to_end(python: str, scenario: str, seconds: int) -> dict[str, float]:
     if wrk is None:
         sys.exit("--e2e needs wrk (apt-get install -y wrk)")
     port = free_port()
+    cookie: str | None = None
     app_module = tempfile.mkdtemp(prefix="kolben-e2e-")
     pathlib.Path(app_module, "bench_e2e.py").write_text(
         "import sys\n"
@@ -218,18 +291,24 @@ def end_to_end(python: str, scenario: str, seconds: int) -> dict[str, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    headers: list[str] = []
     try:
         # The port opens before the workers can answer; a timed run that
         # started then would count their boot in its latencies.
         for _ in range(100):
             try:
                 for _ in range(20):  # both workers, warm
-                    urllib.request.urlopen(
+                    with urllib.request.urlopen(
                         f"http://127.0.0.1:{port}/", timeout=1
-                    ).read()
+                    ) as response:
+                        response.read()
+                        cookie = response.headers.get("Set-Cookie")
                 break
             except OSError:
                 time.sleep(0.1)
+        if cookie:
+            # A returning visitor: the session is loaded, changed and saved.
+            headers = ["-H", f"Cookie: {cookie.split(';')[0]}"]
         out = run(
             [
                 wrk,
@@ -238,6 +317,7 @@ def end_to_end(python: str, scenario: str, seconds: int) -> dict[str, float]:
                 "-c2",
                 f"-d{seconds}s",
                 "--latency",
+                *headers,
                 f"http://127.0.0.1:{port}/",
             ]
         ).stdout
@@ -253,7 +333,7 @@ def end_to_end(python: str, scenario: str, seconds: int) -> dict[str, float]:
 
 
 def table(results: dict[str, t.Any]) -> str:
-    """The Markdown table of medians and ratios."""
+    """The Markdown tables of medians and ratios."""
     lines = [
         "| scenario | ours req/s | upstream req/s | werkzeug floor req/s"
         " | ours/upstream | ours/floor | calls ours | calls upstream | calls floor |",
@@ -267,18 +347,21 @@ def table(results: dict[str, t.Any]) -> str:
             f" | {row['calls_ours']:.0f} | {row['calls_upstream']:.0f}"
             f" | {row['calls_floor']:.0f} |"
         )
-    extra = results["extra"]
     lines += [
         "",
-        "| measure | ours | upstream | upstream/ours |",
+        "| startup and memory | ours | upstream | ours/upstream |",
         "|---|---:|---:|---:|",
-        f"| import flask (ms) | {extra['import_ours'] * 1e3:.1f}"
-        f" | {extra['import_upstream'] * 1e3:.1f}"
-        f" | {extra['import_upstream'] / extra['import_ours']:.2f} |",
-        f"| build app with 1000 routes (ms) | {extra['build_ours'] * 1e3:.1f}"
-        f" | {extra['build_upstream'] * 1e3:.1f}"
-        f" | {extra['build_upstream'] / extra['build_ours']:.2f} |",
     ]
+    for measure, row in results["startup"].items():
+        lines.append(
+            f"| {measure} (ms) | {row['ours'] * 1e3:.1f} | {row['upstream'] * 1e3:.1f}"
+            f" | {row['ours'] / row['upstream']:.2f} |"
+        )
+    rss, requests = results["memory"], results["memory_requests"]
+    lines.append(
+        f"| Flaskr RSS after {requests:,} requests (MiB) | {rss['ours'] / 2**20:.1f}"
+        f" | {rss['upstream'] / 2**20:.1f} | {rss['ours'] / rss['upstream']:.2f} |"
+    )
     if results.get("e2e"):
         lines += [
             "",
@@ -315,7 +398,7 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     ours = sys.executable
     check_ours(ours)
-    upstream = upstream_python([*UPSTREAM_EXTRAS, *(["gunicorn"] if args.e2e else [])])
+    upstream = upstream_python([*UPSTREAM_EXTRAS, "gunicorn"])
     redis = start_redis()
     targets = {
         "ours": (ours, "flask"),
@@ -332,6 +415,8 @@ def main() -> None:
         if redis is not None:
             redis.kill()
             redis.wait()
+            # Later processes (the --e2e servers) must not expect it.
+            os.environ.pop("KOLBEN_BENCH_REDIS_URL", None)
 
     def median(target: str, scenario: str, key: str) -> float:
         values: list[float] = [r["scenarios"][scenario][key] for r in runs[target]]
@@ -354,26 +439,24 @@ def main() -> None:
             "calls_upstream": median("upstream", scenario, "calls"),
             "calls_floor": median("floor", scenario, "calls"),
         }
-    repeats = 3 if args.smoke else 25
-    results["extra"] = {
-        **{
-            f"import_{name}": seconds
-            for name, seconds in import_times(
-                {"ours": ours, "upstream": upstream}, repeats
-            ).items()
-        },
-        "build_ours": statistics.median(r["build_1000_routes"] for r in runs["ours"]),
-        "build_upstream": statistics.median(
-            r["build_1000_routes"] for r in runs["upstream"]
-        ),
+    pythons = {"ours": ours, "upstream": upstream}
+    with tempfile.TemporaryDirectory(prefix="kolben-bench-") as folder:
+        startup = startup_times(pythons, 1 if args.smoke else 11, pathlib.Path(folder))
+        requests = 200 if args.smoke else 5000
+        rss = memory(pythons, requests, 1 if args.smoke else 3, pathlib.Path(folder))
+    results["startup"] = {
+        measure: {"ours": row["ours"], "upstream": row["upstream"]}
+        for measure, row in startup.items()
     }
+    results["memory"] = rss
+    results["memory_requests"] = requests
     if args.e2e:
         results["e2e"] = {
             name: {
                 "ours": end_to_end(ours, name, args.e2e_seconds),
                 "upstream": end_to_end(upstream, name, args.e2e_seconds),
             }
-            for name in (names or ["hello"])
+            for name in (names or ["hello", "session"])
         }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2))

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import atexit
 import collections.abc as cabc
+import cProfile
 import io
 import json
 import os
+import pstats
 import shutil
 import sys
 import tempfile
@@ -49,6 +51,9 @@ class Scenario(t.NamedTuple):
     method: str = "GET"
     form: dict[str, str] | None = None
     cookie: str | None = None
+    #: Drive the app through its test client (``client.get(path)``), as a
+    #: user's test suite does, instead of calling it as a WSGI app.
+    client: t.Callable[[WSGIApp], t.Any] | None = None
 
 
 def _start_response(status: str, headers: t.Any, exc_info: t.Any = None) -> t.Any:
@@ -112,18 +117,18 @@ def flask_scenarios() -> dict[str, Scenario]:
         routed.add_url_rule(f"/r{i}/<int:x>", f"r{i}", lambda x: str(x))
 
     def build_urls() -> str:
-        return " ".join(url_for("user", name=f"u{i}", page=i) for i in range(10))
+        posts = [url_for("post", id=i) for i in range(5)]
+        users = [url_for("user", name=f"u{i}", page=i) for i in range(5)]
+        return " ".join(posts + users)
 
     urls = new_app()
     urls.add_url_rule("/", "view", build_urls)
+    urls.add_url_rule("/post/<int:id>", "post", lambda id: str(id))
     urls.add_url_rule("/user/<name>", "user", lambda name: name)
 
     as_json = app_with(lambda: JSON_PAYLOAD)
 
-    folder = tempfile.mkdtemp(prefix="kolben-bench-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    with open(os.path.join(folder, "items.html"), "w") as f:
-        f.write(TEMPLATE)
+    folder = template_folder()
     templated = new_app(template_folder=folder)
     templated.add_url_rule(
         "/", "view", lambda: render_template("items.html", items=ITEMS)
@@ -174,6 +179,9 @@ def flask_scenarios() -> dict[str, Scenario]:
             if app is not None
         },
         "hello": Scenario(hello, "/"),
+        "test-client": Scenario(
+            hello, "/", client=lambda app: t.cast(t.Any, app).test_client()
+        ),
         "routing-1000": Scenario(routed, "/r999/7"),
         "url_for": Scenario(urls, "/"),
         "json": Scenario(as_json, "/"),
@@ -230,8 +238,194 @@ def server_session_app(
     return app
 
 
+# -- the werkzeug floor -------------------------------------------------------
+
+#: The floor's session lifetime: Flask's default ``PERMANENT_SESSION_LIFETIME``.
+SESSION_MAX_AGE = 31 * 24 * 60 * 60
+
+
+def floor_scenarios() -> dict[str, Scenario]:
+    """Each scenario answered with werkzeug (and jinja2, itsdangerous) alone.
+
+    Every app is one ``Map`` of the scenario's rules, matched with
+    ``bind_to_environ(environ).match()``, a dict of handlers by endpoint and
+    werkzeug's ``HTTPException`` as the response when nothing matches: the
+    least any framework on werkzeug can do for the same request.
+    """
+    import hashlib
+
+    from itsdangerous import BadSignature
+    from itsdangerous import URLSafeTimedSerializer
+    from jinja2 import Environment
+    from jinja2 import FileSystemLoader
+    from jinja2 import select_autoescape
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import Map
+    from werkzeug.routing import MapAdapter
+    from werkzeug.routing import Rule
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Request
+    from werkzeug.wrappers import Response
+
+    Handler = t.Callable[..., Response]
+
+    def floor_app(rules: list[Rule], handlers: dict[str, Handler]) -> WSGIApp:
+        url_map = Map(rules)
+
+        def app(environ: dict[str, t.Any], start_response: t.Any) -> t.Any:
+            request = Request(environ)
+            adapter = url_map.bind_to_environ(environ)
+            try:
+                endpoint, args = adapter.match()
+            except HTTPException as e:
+                return e(environ, start_response)
+            response = handlers[endpoint](request, adapter, **args)
+            return response(environ, start_response)
+
+        return app
+
+    def on_root(handler: Handler) -> WSGIApp:
+        rule = Rule("/", endpoint="view", methods=["GET", "POST"])
+        return floor_app([rule], {"view": handler})
+
+    def hello(request: Request, adapter: MapAdapter) -> Response:
+        return Response("Hello, World!")
+
+    simple = on_root(hello)
+    routed = floor_app(
+        [Rule(f"/r{i}/<int:x>", endpoint=f"r{i}") for i in range(1000)],
+        {f"r{i}": lambda request, adapter, x: Response(str(x)) for i in range(1000)},
+    )
+
+    def build_urls(request: Request, adapter: MapAdapter) -> Response:
+        posts = [adapter.build("post", {"id": i}) for i in range(5)]
+        users = [adapter.build("user", {"name": f"u{i}", "page": i}) for i in range(5)]
+        return Response(" ".join(posts + users))
+
+    urls = floor_app(
+        [
+            Rule("/", endpoint="view"),
+            Rule("/post/<int:id>", endpoint="post"),
+            Rule("/user/<name>", endpoint="user"),
+        ],
+        {"view": build_urls},
+    )
+
+    def as_json(request: Request, adapter: MapAdapter) -> Response:
+        body = json.dumps(JSON_PAYLOAD, separators=(",", ":"))
+        return Response(body, mimetype="application/json")
+
+    jinja = Environment(
+        loader=FileSystemLoader(template_folder()), autoescape=select_autoescape()
+    )
+
+    def templated(request: Request, adapter: MapAdapter) -> Response:
+        body = jinja.get_template("items.html").render(items=ITEMS)
+        return Response(body, mimetype="text/html")
+
+    serializer = URLSafeTimedSerializer(
+        "bench secret",
+        salt="cookie-session",
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+
+    def count_visit(request: Request, adapter: MapAdapter) -> Response:
+        data: dict[str, t.Any] = {}
+        cookie = request.cookies.get("session")
+        if cookie:
+            try:
+                data = serializer.loads(cookie, max_age=SESSION_MAX_AGE)
+            except BadSignature:
+                data = {}
+        data["visits"] = data.get("visits", 0) + 1
+        response = Response(str(data["visits"]))
+        response.set_cookie("session", serializer.dumps(data), httponly=True)
+        return response
+
+    def read_form(request: Request, adapter: MapAdapter) -> Response:
+        return Response(str(len(request.form.to_dict())))
+
+    nested = floor_app(
+        [Rule("/parent/child/leaf", endpoint="leaf")],
+        {"leaf": lambda request, adapter: Response("leaf")},
+    )
+    cookie = f"session={serializer.dumps({'visits': 1})}"
+    return {
+        "hello": Scenario(simple, "/"),
+        "test-client": Scenario(simple, "/", client=Client),
+        "routing-1000": Scenario(routed, "/r999/7"),
+        "url_for": Scenario(urls, "/"),
+        "json": Scenario(on_root(as_json), "/"),
+        "template": Scenario(on_root(templated), "/"),
+        "session": Scenario(on_root(count_visit), "/", cookie=cookie),
+        "session-sqlite": Scenario(simple, "/", cookie="session=x"),
+        "session-redis": Scenario(simple, "/", cookie="session=x"),
+        "form-post": Scenario(on_root(read_form), "/", method="POST", form=FORM),
+        "404": Scenario(simple, "/missing"),
+        "blueprint-hooks": Scenario(nested, "/parent/child/leaf"),
+    }
+
+
+def template_folder() -> str:
+    """A temporary folder holding ``items.html``, removed at exit."""
+    folder = tempfile.mkdtemp(prefix="kolben-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with open(os.path.join(folder, "items.html"), "w") as f:
+        f.write(TEMPLATE)
+    return folder
+
+
+# -- measuring ----------------------------------------------------------------
+
+
+def driver(s: Scenario) -> cabc.Callable[[], None]:
+    """One request of the scenario, as a call without arguments."""
+    if s.client is not None:
+        client = s.client(s.app)
+        path = s.path
+        return lambda: client.get(path).close()
+    environ, body = build_environ(s)
+    app = s.app
+    return lambda: call(app, environ, body)
+
+
+def requests_per_second(s: Scenario, seconds: float) -> float:
+    """Send the scenario's request repeatedly for about ``seconds``; return the rate."""
+    once = driver(s)
+    for _ in range(50):  # warm-up: caches, lazy environments, first-request work
+        once()
+    batch = 100
+    done = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for _ in range(batch):
+            once()
+        done += batch
+        now = time.perf_counter()
+        if now >= deadline:
+            return done / (now - start)
+
+
+def calls_per_request(s: Scenario, requests: int = 50) -> float:
+    """cProfile's count of function calls per request (deterministic, unlike
+    time): Python functions and built-ins alike."""
+    once = driver(s)
+    for _ in range(5):
+        once()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        for _ in range(requests):
+            once()
+    finally:
+        profiler.disable()
+    total: int = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+    return total / requests
+
+
 def build_1000_routes() -> float:
-    """Seconds to create an app and register 1000 dynamic routes."""
+    """Seconds to create an app, register 1000 dynamic routes and match one."""
     from flask import Flask
 
     start = time.perf_counter()
@@ -242,96 +436,53 @@ def build_1000_routes() -> float:
     return time.perf_counter() - start
 
 
-# -- the werkzeug floor -------------------------------------------------------
+def flaskr_memory(requests: int) -> int:
+    """Resident bytes of this process after serving Flaskr ``requests`` times.
 
+    Flaskr (the tutorial blog, on ``sys.path`` and configured through its
+    ``FLASKR_*`` variables by ``tools/bench.py``) gets a fresh database with
+    one user and a few posts; the requests cycle over the pages an anonymous
+    visitor sees, as a worker process would serve them.
+    """
+    from flaskr import create_app
+    from flaskr.db import get_db
+    from flaskr.db import init_db
 
-def floor_scenarios() -> dict[str, Scenario]:
-    """Each scenario answered with werkzeug alone: parse, match, respond."""
-    from werkzeug.exceptions import HTTPException
-    from werkzeug.routing import Map
-    from werkzeug.routing import Rule
-    from werkzeug.wrappers import Request
-    from werkzeug.wrappers import Response
-
-    def floor_app(url_map: Map) -> WSGIApp:
-        def app(environ: dict[str, t.Any], start_response: t.Any) -> t.Any:
-            request = Request(environ)
-            try:
-                endpoint, args = url_map.bind_to_environ(environ).match()
-            except HTTPException as e:
-                return e.get_response(environ)(environ, start_response)
-            response = Response(f"{endpoint} {request.method}")
-            return response(environ, start_response)
-
-        return app
-
-    simple = floor_app(Map([Rule("/", endpoint="view", methods=["GET", "POST"])]))
-    routed = floor_app(
-        Map([Rule(f"/r{i}/<int:x>", endpoint=f"r{i}") for i in range(1000)])
-    )
-    nested = floor_app(Map([Rule("/parent/child/leaf", endpoint="leaf")]))
-    scenarios = {
-        name: Scenario(simple, "/") for name in ("hello", "url_for", "json", "template")
-    }
-    scenarios.update(
-        {
-            "routing-1000": Scenario(routed, "/r999/7"),
-            "session": Scenario(simple, "/", cookie="session=x"),
-            "session-sqlite": Scenario(simple, "/", cookie="session=x"),
-            "session-redis": Scenario(simple, "/", cookie="session=x"),
-            "form-post": Scenario(simple, "/", method="POST", form=FORM),
-            "404": Scenario(simple, "/missing"),
-            "blueprint-hooks": Scenario(nested, "/parent/child/leaf"),
-        }
-    )
-    return scenarios
-
-
-# -- measuring ----------------------------------------------------------------
-
-
-def requests_per_second(s: Scenario, seconds: float) -> float:
-    """Call the scenario's app repeatedly for about ``seconds``; return the rate."""
-    environ, body = build_environ(s)
-    app = s.app
-    for _ in range(50):  # warm-up: caches, lazy environments, first-request work
+    app = create_app()
+    with app.app_context():
+        init_db()
+        db = get_db()
+        db.execute("INSERT INTO user (username, password) VALUES ('a', 'x')")
+        for i in range(10):
+            db.execute(
+                "INSERT INTO post (title, body, author_id) VALUES (?, ?, 1)",
+                (f"post {i}", f"body of post {i} & more"),
+            )
+        db.commit()
+    environs = [
+        build_environ(Scenario(app, path))
+        for path in ("/", "/auth/login", "/auth/register", "/missing")
+    ]
+    for i in range(requests):
+        environ, body = environs[i % len(environs)]
         call(app, environ, body)
-    batch = 100
-    done = 0
-    start = time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for _ in range(batch):
-            call(app, environ, body)
-        done += batch
-        now = time.perf_counter()
-        if now >= deadline:
-            return done / (now - start)
-
-
-def calls_per_request(s: Scenario, requests: int = 50) -> float:
-    """Count Python function calls per request (deterministic, unlike time)."""
-    environ, body = build_environ(s)
-    for _ in range(5):
-        call(s.app, environ, body)
-    count = 0
-
-    def profiler(frame: t.Any, event: str, arg: t.Any) -> None:
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-
-    sys.setprofile(profiler)
-    try:
-        for _ in range(requests):
-            call(s.app, environ, body)
-    finally:
-        sys.setprofile(None)
-    return count / requests
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 def main(argv: list[str]) -> None:
-    target, seconds, *names = argv
+    target, *rest = argv
+    if target == "build-routes":
+        # A fresh process per sample: startup cost, not a warmed-up loop.
+        print(json.dumps(build_1000_routes()))
+        return
+    if target == "memory":
+        print(json.dumps(flaskr_memory(int(rest[0]))))
+        return
+    seconds, *names = rest
     scenarios = flask_scenarios() if target == "flask" else floor_scenarios()
     results: dict[str, t.Any] = {"scenarios": {}}
     if not os.environ.get("KOLBEN_BENCH_REDIS_URL"):
@@ -344,8 +495,6 @@ def main(argv: list[str]) -> None:
             "rps": requests_per_second(scenario, float(seconds)),
             "calls": calls_per_request(scenario),
         }
-    if target == "flask":
-        results["build_1000_routes"] = min(build_1000_routes() for _ in range(3))
     json.dump(results, sys.stdout)
 
 

@@ -470,3 +470,72 @@ def test_app_named_after_the_script_when_run_as_main(
 ) -> None:
     monkeypatch.setattr(sys.modules["__main__"], "__file__", "/srv/site/serve.py")
     assert flask.Flask("__main__", root_path="/srv/site").name == "serve"
+
+
+def test_unhandled_404_request_is_freed_without_the_garbage_collector() -> None:
+    # A 404 nobody handles must not make the request, its environ and the
+    # error a reference cycle: servers answer many of them.
+    app = flask.Flask(__name__)
+    requests: list[weakref.ref[t.Any]] = []
+
+    @app.teardown_request
+    def remember(exc: BaseException | None) -> None:
+        requests.append(weakref.ref(flask.request._get_current_object()))  # type: ignore[attr-defined]
+
+    client = app.test_client()
+    gc.disable()
+    try:
+        rv = client.get("/missing")
+        assert rv.status_code == 404
+        assert b"Not Found" in rv.data
+        assert requests[0]() is None
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("where", ["class", "instance", "handler", "trap"])
+def test_404_takes_the_full_error_path_when_anything_may_see_it(where: str) -> None:
+    seen: list[str] = []
+
+    class App(flask.Flask):
+        if where == "class":
+
+            def handle_user_exception(self, e: Exception) -> t.Any:
+                seen.append(type(e).__name__)
+                return super().handle_user_exception(e)
+
+    app = App(__name__)
+    if where == "instance":
+        original = app.handle_user_exception
+
+        def patched(e: Exception) -> t.Any:
+            seen.append(type(e).__name__)
+            return original(e)
+
+        app.handle_user_exception = patched  # type: ignore[method-assign]
+    elif where == "handler":
+
+        @app.errorhandler(404)
+        def missing(e: NotFound) -> tuple[str, int]:
+            # Handlers run while the error is being handled, as in Flask.
+            seen.append(type(sys.exc_info()[1]).__name__)
+            return "gone", 404
+
+    elif where == "trap":
+        app.config.update(TRAP_HTTP_EXCEPTIONS=True, TESTING=True)
+        with pytest.raises(NotFound):
+            app.test_client().get("/missing")
+        return
+    rv = app.test_client().get("/missing")
+    assert rv.status_code == 404
+    assert seen == ["NotFound"]
+
+
+def test_routing_exception_raised_again_has_its_own_traceback() -> None:
+    app = flask.Flask(__name__)
+    app.config.update(TRAP_HTTP_EXCEPTIONS=True, TESTING=True)
+    with pytest.raises(NotFound) as info:
+        app.test_client().get("/missing")
+    # Raised from dispatching, where the app's code can be seen.
+    names = [entry.name for entry in info.traceback]
+    assert "dispatch_request" in names

@@ -74,10 +74,53 @@ def test_deferred_modules_load_on_first_use() -> None:
     assert {"kolben.cli.scriptinfo", "kolben.testing.client", "click"} <= loaded
 
 
-@pytest.mark.parametrize("name", ["cli", "debughelpers", "testing", "views"])
+@pytest.mark.parametrize(
+    "name", ["cli", "debughelpers", "templating", "testing", "views"]
+)
 def test_deferred_submodules_are_attributes(name: str) -> None:
     import flask
 
     module = getattr(flask, name)
     assert module is sys.modules[f"flask.{name}"]
     assert name in dir(flask)
+
+
+JINJA = {"jinja2", "flask.templating", "kolben.templating.environment"}
+
+
+def test_jinja_loads_when_a_template_is_rendered() -> None:
+    # An app serving requests without templates never pays for Jinja; the
+    # first render (or reading the environment class) loads it.
+    served = loaded_by(
+        "import json, sys\n"
+        "from flask import Flask, render_template_string\n"
+        "app = Flask('lazy', template_folder='templates')\n"
+        "app.add_url_rule('/', 'index', lambda: 'hi')\n"
+        "assert app.test_client().get('/').text == 'hi'\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert sorted(served & JINJA) == []
+    rendered = loaded_by(
+        "import json, sys\n"
+        "from flask import Flask, render_template_string\n"
+        "app = Flask('lazy')\n"
+        "with app.app_context():\n"
+        "    assert render_template_string('{{ 1 + 1 }}') == '2'\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert {"jinja2", "kolben.templating.environment"} <= rendered
+
+
+def test_jinja_names_of_flask_modules_are_jinja_s() -> None:
+    import jinja2
+
+    import flask.app
+    import flask.sansio.scaffold
+    import flask.templating
+
+    assert flask.Flask.jinja_environment is flask.templating.Environment
+    assert flask.app.Environment is flask.templating.Environment
+    assert issubclass(flask.app.Environment, jinja2.Environment)
+    assert flask.sansio.scaffold.BaseLoader is jinja2.BaseLoader
+    assert flask.sansio.scaffold.FileSystemLoader is jinja2.FileSystemLoader
+    assert flask.render_template is flask.templating.render_template

@@ -8,6 +8,7 @@ import typing as t
 from decimal import Decimal
 
 import pytest
+import werkzeug.test
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from werkzeug.test import EnvironBuilder as WerkzeugEnvironBuilder
 from werkzeug.test import TestResponse
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 from kolben.contexts import _cv_request
 from kolben.contexts import g
@@ -59,6 +61,27 @@ def test_cookies_are_kept_and_redirects_followed(wsgi_app: t.Any) -> None:
     assert rv.request.path == "/home"
     assert client.get("/home").text == "home of ada"
     assert client.get_cookie("user") is not None
+
+
+@pytest.mark.parametrize("client_class", [werkzeug.test.Client, FlaskClient])
+def test_cookie_header_and_scope_as_werkzeug_client(client_class: type) -> None:
+    # The client skips working out the URL when no cookie is stored: the
+    # Cookie header it sends must still be exactly werkzeug's, on both sides
+    # of the first Set-Cookie.
+    @Request.application
+    def app(request: Request) -> Response:
+        response = Response(request.headers.get("Cookie", "-"))
+        if "set" in request.args:
+            response.set_cookie("scoped", "1", path="/admin")
+            response.set_cookie("site", "2")
+        return response
+
+    client = client_class(app)
+    assert client.get("/", headers={"Cookie": "forged=1"}).text == "-"
+    assert client.get("/?set").text == "-"
+    assert client.get("/").text == "site=2"
+    assert client.get("/admin/x").text == "scoped=1; site=2"
+    assert client.get("/", base_url="http://other.test/").text == "-"
 
 
 def test_cookies_can_be_disabled(wsgi_app: t.Any) -> None:

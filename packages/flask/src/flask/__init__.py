@@ -11,6 +11,13 @@ from __future__ import annotations
 import typing as t
 
 try:
+    # The same functions flask.templating re-exports, from where they do not
+    # load Jinja: an app that renders no template never needs it.
+    from kolben.templating import render_template as render_template
+    from kolben.templating import render_template_string as render_template_string
+    from kolben.templating import stream_template as stream_template
+    from kolben.templating import stream_template_string as stream_template_string
+
     from . import json as json
     from . import sansio as sansio
     from . import sessions as sessions
@@ -47,10 +54,6 @@ try:
     from .signals import request_started as request_started
     from .signals import request_tearing_down as request_tearing_down
     from .signals import template_rendered as template_rendered
-    from .templating import render_template as render_template
-    from .templating import render_template_string as render_template_string
-    from .templating import stream_template as stream_template
-    from .templating import stream_template_string as stream_template_string
     from .wrappers import Request as Request
     from .wrappers import Response as Response
 except ModuleNotFoundError as error:
@@ -68,13 +71,15 @@ if t.TYPE_CHECKING:
 
     from . import cli as cli
     from . import debughelpers as debughelpers
+    from . import templating as templating
     from . import testing as testing
     from . import views as views
 
 # Submodules imported on first access rather than by ``import flask``: the
 # command line and the test tools load click, the test client and the CLI
-# runner, which serving requests never needs.
-_LAZY_SUBMODULES = frozenset({"cli", "debughelpers", "testing", "views"})
+# runner, and templating loads Jinja, which serving requests never needs
+# (Jinja not until a template is rendered).
+_LAZY_SUBMODULES = frozenset({"cli", "debughelpers", "templating", "testing", "views"})
 
 
 def __getattr__(name: str) -> t.Any:

@@ -63,6 +63,17 @@ if t.TYPE_CHECKING:  # pragma: no cover
 PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
 
 _UNSET: t.Any = object()
+
+#: The methods a routing failure passes through on its way to the response.
+_ERROR_PATH = frozenset(
+    (
+        "dispatch_request",
+        "raise_routing_exception",
+        "handle_user_exception",
+        "handle_http_exception",
+        "trap_http_exception",
+    )
+)
 _HTTP_CALL = HTTPException.__call__
 
 
@@ -131,6 +142,10 @@ class RequestPipeline:
             self, e: Exception
         ) -> HTTPException | ResponseReturnValue: ...
         def should_ignore_error(self, error: BaseException | None) -> bool: ...
+        def trap_http_exception(self, e: Exception) -> bool: ...
+        def _find_error_handler(
+            self, e: BaseException, blueprints: cabc.Sequence[str]
+        ) -> t.Any: ...
 
         @property
         def debug(self) -> bool: ...
@@ -202,7 +217,9 @@ class RequestPipeline:
             # A value from a before_request function stands in for the view's.
             outcome = self.preprocess_request()
             if outcome is None:
-                outcome = self.dispatch_request()
+                outcome = self._routing_failure_as_is()
+                if outcome is None:
+                    outcome = self.dispatch_request()
         except Exception as raised:
             outcome = self.handle_user_exception(raised)
         return self.finalize_request(outcome)
@@ -226,6 +243,46 @@ class RequestPipeline:
             if rv is not None:
                 return rv  # type: ignore[no-any-return]
         return None
+
+    def _routing_failure_as_is(self) -> HTTPException | None:
+        """The request's routing failure when raising it from
+        :meth:`dispatch_request` and handling it in
+        :meth:`handle_user_exception` would only give it back as the response;
+        ``None`` when there is none, or when that path might do anything else.
+
+        That is a 404 or 405 with no error handler that applies, not trapped,
+        and none of the steps overridden on the class or the app: the response
+        is the same error object, without the raise, whose traceback would
+        make the request a reference cycle for the garbage collector.
+        """
+        req: t.Any = _cv_request.get().request
+        error = req.routing_exception
+        if (
+            error is None
+            # Not a redirect, nor a 400 that raise_routing_exception rewrites
+            # (an HTTP request to a WebSocket-only URL is a 426).
+            or error.code not in (404, 405)
+            or not self._default_error_path()
+            or self.trap_http_exception(error)
+            or self._find_error_handler(error, request_chain(req)) is not None
+        ):
+            return None
+        return error  # type: ignore[no-any-return]
+
+    def _default_error_path(self) -> bool:
+        # Checked on each such request: tests patch these methods on the class
+        # or on the app at any time.
+        from ._errors import ErrorHandling
+
+        cls: t.Any = type(self)
+        return (
+            not (self.__dict__.keys() & _ERROR_PATH)
+            and cls.dispatch_request is RequestPipeline.dispatch_request
+            and cls.raise_routing_exception is RequestPipeline.raise_routing_exception
+            and cls.handle_user_exception is ErrorHandling.handle_user_exception
+            and cls.handle_http_exception is ErrorHandling.handle_http_exception
+            and cls.trap_http_exception is ErrorHandling.trap_http_exception
+        )
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Call the view of the matched rule with the URL's values and return

@@ -71,7 +71,6 @@ from kolben.routing import get_root_path
 from kolben.routing import RoutingApp
 from kolben.sessions import SecureCookieSessionInterface as SecureCookieSessionInterface
 from kolben.sessions import SessionInterface as SessionInterface
-from kolben.templating import Environment as Environment
 from kolben.templating import TemplatingAppFacet
 from kolben.testing import TestingAppFacet
 
@@ -100,6 +99,7 @@ from .wrappers import Response
 
 if t.TYPE_CHECKING:
     from kolben.cli import AppGroup
+    from kolben.templating import Environment as Environment
 
     from . import cli as cli
     from ._errors import _ExcInfo
@@ -675,4 +675,10 @@ def __getattr__(name: str) -> t.Any:
         import click
 
         return click
+    if name == "Environment":
+        # Flask's module has the Jinja environment class; Jinja is loaded
+        # when a template is first rendered, or when this is first read.
+        from kolben.templating import Environment
+
+        return Environment
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,6 +29,8 @@ import weakref
 from datetime import date
 
 from werkzeug.http import http_date
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Response as _BaseResponse
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.sansio.response import Response
@@ -109,6 +111,10 @@ class JSONProvider:
         return self._app.response_class(body, mimetype="application/json")
 
 
+_RESPONSE_INIT = _BaseResponse.__init__
+# mimetype -> the Content-Type werkzeug's Response gives it.
+_content_types: dict[str, str] = {}
+
 #: Types serialized as their ``str()``.
 _STRINGIFIED = (decimal.Decimal, uuid.UUID)
 
@@ -163,10 +169,36 @@ class DefaultJSONProvider(JSONProvider):
         """Serialize ``obj`` with :func:`json.dumps`, applying :attr:`default`,
         :attr:`ensure_ascii` and :attr:`sort_keys` unless ``kwargs`` say otherwise.
         """
+        if not kwargs:
+            return self._encoder(None, None).encode(obj)
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
         return json.dumps(obj, **kwargs)
+
+    def _encoder(
+        self, indent: int | None, separators: tuple[str, str] | None
+    ) -> json.JSONEncoder:
+        # The encoder json.dumps would build for these options, built once
+        # per combination of the provider's settings instead of per call
+        # (the settings are attributes users may change at any time).
+        key = (self.default, self.ensure_ascii, self.sort_keys, indent, separators)
+        cached: dict[tuple[t.Any, ...], json.JSONEncoder] | None
+        cached = self.__dict__.get("_encoders")
+        if cached is None:
+            cached = self.__dict__["_encoders"] = {}
+        encoder = cached.get(key)
+        if encoder is None:
+            if len(cached) >= 8:  # settings changed over and over: start afresh
+                cached.clear()
+            encoder = cached[key] = json.JSONEncoder(
+                ensure_ascii=self.ensure_ascii,
+                indent=indent,
+                separators=separators,
+                default=self.default,
+                sort_keys=self.sort_keys,
+            )
+        return encoder
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
         """Deserialize with :func:`json.loads`."""
@@ -183,6 +215,23 @@ class DefaultJSONProvider(JSONProvider):
             layout = {"separators": (",", ":")}
         else:
             layout = {"indent": 2}
-        return self._app.response_class(
-            f"{self.dumps(obj, **layout)}\n", mimetype=self.mimetype
-        )
+        if type(self).dumps is DefaultJSONProvider.dumps:
+            # What dumps would return for this layout, without its keyword
+            # handling and json.dumps' per-call encoder.
+            encoder = self._encoder(layout.get("indent"), layout.get("separators"))
+            text = encoder.encode(obj)
+        else:
+            # A subclass's own dumps decides, as it always has.
+            text = self.dumps(obj, **layout)
+        response_class = self._app.response_class
+        if response_class.__init__ is _RESPONSE_INIT:  # type: ignore[comparison-overlap]
+            # The content type werkzeug's constructor derives from the
+            # mimetype, worked out once per mimetype instead of per response.
+            content_type = _content_types.get(self.mimetype)
+            if content_type is None:
+                if len(_content_types) >= 16:
+                    _content_types.clear()
+                content_type = get_content_type(self.mimetype, "utf-8")
+                _content_types[self.mimetype] = content_type
+            return response_class(f"{text}\n", content_type=content_type)
+        return response_class(f"{text}\n", mimetype=self.mimetype)

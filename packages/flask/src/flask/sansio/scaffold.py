@@ -16,8 +16,6 @@ import typing as t
 from collections import defaultdict as defaultdict
 from functools import update_wrapper as update_wrapper
 
-from jinja2 import BaseLoader as BaseLoader
-from jinja2 import FileSystemLoader as FileSystemLoader
 from werkzeug.exceptions import default_exceptions as default_exceptions
 from werkzeug.exceptions import HTTPException as HTTPException
 from werkzeug.utils import cached_property as cached_property
@@ -43,6 +41,10 @@ from kolben.templating import default_context_processor
 from .. import typing as ft  # noqa: F401
 from .._instance import find_package as find_package
 
+if t.TYPE_CHECKING:
+    from jinja2 import BaseLoader as BaseLoader
+    from jinja2 import FileSystemLoader as FileSystemLoader
+
 #: Flask's marker for "argument not given", imported from here by extensions.
 _sentinel = object()
 
@@ -51,3 +53,13 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 #: Flask's name for the processor that gives templates ``g`` and ``request``.
 _default_template_ctx_processor = default_context_processor
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask's module imports Jinja's loaders; here they are imported when first
+    # read, so that importing the app class does not load Jinja.
+    if name in ("BaseLoader", "FileSystemLoader"):
+        import jinja2
+
+        return getattr(jinja2, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

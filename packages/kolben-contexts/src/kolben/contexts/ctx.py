@@ -308,7 +308,13 @@ class RequestContext(_Context):
             request.routing_exception = None
         except HTTPException as e:
             request.url_rule = request.view_args = None
-            request.routing_exception = e
+            # Kept without the traceback of werkzeug's matcher (and the
+            # matcher's own NoMatch, suppressed by werkzeug anyway): its
+            # frames reach this context, so the request, its environ and
+            # the error would be a reference cycle on every 404, left to the
+            # garbage collector. Raised again, the error gets a new one.
+            e.__context__ = None
+            request.routing_exception = e.with_traceback(None)
 
     def push(self) -> None:
         """Make this the active request context.

@@ -5,9 +5,10 @@ rendering and signals.
 ``render_template`` family, usable by any application class that mixes in its
 facets, and, through :class:`Templates`, by any WSGI program.
 
-Importing the package loads what an application class needs when it is defined
-and when it renders; :class:`Templates`, the protocols and the debugging helper
-are imported on first access.
+Importing the package loads what an application class needs when it is
+defined; Jinja itself (the environment and the loader), :class:`Templates`,
+the protocols and the debugging helper are imported on first access, so an
+application that renders no template never loads Jinja.
 """
 
 from __future__ import annotations
@@ -15,13 +16,11 @@ from __future__ import annotations
 import importlib
 import typing as t
 
-from .environment import default_autoescape as default_autoescape
-from .environment import Environment as Environment
+from ._autoescape import default_autoescape as default_autoescape
 from .facets import default_context_processor as default_context_processor
 from .facets import TemplatingAppFacet as TemplatingAppFacet
 from .facets import TemplatingBlueprintFacet as TemplatingBlueprintFacet
 from .facets import TemplatingScaffoldFacet as TemplatingScaffoldFacet
-from .loaders import DispatchingJinjaLoader as DispatchingJinjaLoader
 from .rendering import get_template_attribute as get_template_attribute
 from .rendering import render_template as render_template
 from .rendering import render_template_string as render_template_string
@@ -34,6 +33,8 @@ if t.TYPE_CHECKING:
     from .debug import (
         explain_template_loading_attempts as explain_template_loading_attempts,
     )
+    from .environment import Environment as Environment
+    from .loaders import DispatchingJinjaLoader as DispatchingJinjaLoader
     from .protocols import SetupState as SetupState
     from .protocols import TemplateSource as TemplateSource
     from .protocols import TemplatingApp as TemplatingApp
@@ -42,8 +43,10 @@ if t.TYPE_CHECKING:
     from .templates import Templates as Templates
 
 #: The module of each name imported on first access: what an application class
-#: does not need when it is defined.
+#: does not need when it is defined (Jinja's classes among them).
 _LAZY = {
+    "DispatchingJinjaLoader": "loaders",
+    "Environment": "environment",
     "explain_template_loading_attempts": "debug",
     "SetupState": "protocols",
     "TemplateSource": "protocols",

@@ -6,25 +6,11 @@ import typing as t
 
 import jinja2
 
+from ._autoescape import AUTOESCAPED_EXTENSIONS as AUTOESCAPED_EXTENSIONS
+from ._autoescape import default_autoescape as default_autoescape
+
 if t.TYPE_CHECKING:
     from .protocols import TemplatingApp
-
-#: Templates whose names end like this are autoescaped.
-AUTOESCAPED_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
-
-
-def default_autoescape(filename: str | None) -> bool:
-    """Tell whether a template should be autoescaped, the way Flask decides.
-
-    Templates loaded from a file ending in ``.html``, ``.htm``, ``.xml``,
-    ``.xhtml`` or ``.svg`` are; other files (``mail.txt``) are not. Templates
-    built from a string have no file name and are always autoescaped.
-
-    :param filename: the template's name, or ``None`` for a string template.
-    """
-    if filename is None:
-        return True
-    return filename.endswith(AUTOESCAPED_EXTENSIONS)
 
 
 class Environment(jinja2.Environment):

@@ -17,20 +17,18 @@ import threading
 import typing as t
 from functools import cached_property
 
-from jinja2 import BaseLoader
-from jinja2 import FileSystemLoader
-
 from kolben.contexts import _cv_app
 from kolben.contexts import _cv_request
 from kolben.contexts import g
 from kolben.contexts import request
 from kolben.contexts import session
 
-from .environment import default_autoescape
-from .environment import Environment
-from .loaders import DispatchingJinjaLoader
+from ._autoescape import default_autoescape
 
 if t.TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
+    from .environment import Environment
     from .protocols import ContextProcessor
     from .protocols import SetupState
     from .protocols import TemplatingApp
@@ -48,6 +46,19 @@ _REGISTERED = "_jinja_registrations"
 # an environment created by an app whose create_jinja_environment reads
 # jinja_env fails with a RecursionError rather than hanging.
 _env_lock = threading.RLock()
+
+
+class _EnvironmentClass:
+    """The default of :attr:`TemplatingAppFacet.jinja_environment`:
+    :class:`~kolben.templating.Environment`, imported (and Jinja with it) when
+    first read, so that defining or creating an application does not load
+    Jinja. A subclass or an instance that sets its own value replaces it.
+    """
+
+    def __get__(self, instance: object, owner: type | None = None) -> t.Any:
+        from .environment import Environment
+
+        return Environment
 
 
 def default_context_processor() -> dict[str, t.Any]:
@@ -97,6 +108,8 @@ class TemplatingScaffoldFacet:
         owner = t.cast("TemplatingScaffold", self)
         if owner.template_folder is None:
             return None
+        from jinja2 import FileSystemLoader
+
         return FileSystemLoader(os.path.join(owner.root_path, owner.template_folder))
 
 
@@ -111,9 +124,12 @@ class TemplatingAppFacet(TemplatingScaffoldFacet):
     registration methods.
     """
 
-    #: The class of :attr:`jinja_env`; a subclass of
-    #: :class:`~kolben.templating.Environment`.
-    jinja_environment: type[Environment] = Environment
+    if t.TYPE_CHECKING:
+        jinja_environment: type[Environment]
+    else:
+        #: The class of :attr:`jinja_env`; a subclass of
+        #: :class:`~kolben.templating.Environment`.
+        jinja_environment = _EnvironmentClass()
 
     #: Extra keyword arguments for the environment. Changing them after
     #: :attr:`jinja_env` was first used has no effect.
@@ -206,6 +222,8 @@ class TemplatingAppFacet(TemplatingScaffoldFacet):
         templates, then its blueprints'. Override it to load templates from
         elsewhere.
         """
+        from .loaders import DispatchingJinjaLoader
+
         return DispatchingJinjaLoader(t.cast("TemplatingApp", self))
 
     def select_jinja_autoescape(self, filename: str | None) -> bool:

@@ -199,16 +199,45 @@ class FlaskClient(werkzeug.test.Client):
         :meta private:
         """
         if not self.preserve_context:
-            return super().run_wsgi_app(environ, buffered=buffered)
+            return self._exchange(environ, buffered)
         self._preserved.close()
         handed_over: list[t.ContextManager[t.Any]] = []
         environ[PRESERVE_CONTEXT_KEY] = handed_over.append
         try:
-            return super().run_wsgi_app(environ, buffered=buffered)
+            return self._exchange(environ, buffered)
         finally:
             # The request kept in the response should not hold on to the client.
             environ.pop(PRESERVE_CONTEXT_KEY, None)
             self._handed_over = [c for c in handed_over if c is not None]
+
+    def _exchange(
+        self, environ: WSGIEnvironment, buffered: bool
+    ) -> tuple[cabc.Iterable[bytes], str, Headers]:
+        # werkzeug's Client.run_wsgi_app, less its two reconstructions of the
+        # request URL when they cannot matter: with no stored cookie none is
+        # sent, and a response without Set-Cookie changes none.
+        self._add_cookies_to_wsgi(environ)
+        rv = werkzeug.test.run_wsgi_app(self.application, environ, buffered=buffered)
+        set_cookies = rv[2].getlist("Set-Cookie")
+        if set_cookies and self._cookies is not None:
+            url = urlsplit(get_current_url(environ))
+            self._update_cookies_from_response(
+                url.hostname or "localhost", url.path, set_cookies
+            )
+        return rv
+
+    def _add_cookies_to_wsgi(self, environ: WSGIEnvironment) -> None:
+        """Set the ``Cookie`` header of ``environ`` to the stored cookies that
+        apply to its host and path, as werkzeug's client does.
+
+        :meta private:
+        """
+        if self._cookies is not None and not self._cookies:
+            # No cookie can apply: what werkzeug ends with, without working
+            # out the request's URL first.
+            environ.pop("HTTP_COOKIE", None)
+            return
+        super()._add_cookies_to_wsgi(environ)
 
     def __enter__(self) -> FlaskClient:
         self._hold_contexts(True)
