@@ -103,6 +103,9 @@ class ServerSideSession(SecureCookieSession):
         self.new = sid is None
         #: The cookie value the session was opened from, if any.
         self.cookie_value: str | None = None
+        # Whether cookie_value is signed with the current key, so the
+        # cookie of an unchanged id can be sent again without signing.
+        self._cookie_current = False
         self._permanent_default = permanent_default
         self._loaded_keys = frozenset(dict.keys(self))
         self._set: set[str] = set()
@@ -339,18 +342,32 @@ class ServerSideSessionInterface(SessionInterface):
 
     # Opening.
 
-    def _sid_from_cookie(self, app: SessionApp, value: str) -> str | None:
+    def _sid_from_cookie(self, app: SessionApp, value: str) -> tuple[str | None, bool]:
+        """The id in a cookie value, or ``None``, and whether the value is
+        signed with the current key (not a fallback)."""
+        current = True
         if self._use_signer(app):
-            signer = self.get_signer(app)
-            if signer is None:
-                return None
+            secret_key = app.secret_key
+            if not secret_key:
+                return None, False
             try:
-                sid = signer.unsign(value).decode("ascii")
-            except (BadSignature, UnicodeError):
-                return None
+                sid = _signer((secret_key,), self.salt).unsign(value)
+            except BadSignature:
+                signer = self.get_signer(app)
+                if signer is None or not app.config.get("SECRET_KEY_FALLBACKS"):
+                    return None, False
+                try:
+                    sid = signer.unsign(value)
+                except BadSignature:
+                    return None, False
+                current = False
+            try:
+                text = sid.decode("ascii")
+            except UnicodeError:
+                return None, False
         else:
-            sid = value
-        return sid if _SID.fullmatch(sid) else None
+            text = value
+        return (text, current) if _SID.fullmatch(text) else (None, False)
 
     def _new_session(self, app: SessionApp) -> ServerSideSession:
         return self.session_class(
@@ -375,7 +392,7 @@ class ServerSideSessionInterface(SessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self._new_session(app)
-        sid = self._sid_from_cookie(app, value)
+        sid, current = self._sid_from_cookie(app, value)
         if sid is None:
             return self._new_session(app)
         record = self.store.load(sid)
@@ -392,6 +409,7 @@ class ServerSideSessionInterface(SessionInterface):
             permanent_default=bool(app.config.get("SESSION_PERMANENT", True)),
         )
         session.cookie_value = value
+        session._cookie_current = current
         return session
 
     # Saving.
@@ -406,6 +424,23 @@ class ServerSideSessionInterface(SessionInterface):
                 " after it was opened."
             )
         return signer.sign(sid).decode("ascii")
+
+    def _session_cookie(self, app: SessionApp, session: ServerSideSession) -> str:
+        """The cookie value naming the session: the one the request sent when
+        the id is unchanged and signed with the current key, else newly
+        signed."""
+        assert session.sid is not None
+        sent = session.cookie_value
+        if (
+            session._cookie_current
+            and sent is not None
+            and sent.startswith(session.sid)
+            and len(sent) > len(session.sid)
+            and sent[len(session.sid)] == "."
+            and self._use_signer(app)
+        ):
+            return sent
+        return self._cookie_value(app, session.sid)
 
     def _cookie_attributes(self, app: SessionApp) -> dict[str, t.Any]:
         return {
@@ -426,7 +461,7 @@ class ServerSideSessionInterface(SessionInterface):
             expires = datetime.now(timezone.utc) + app.permanent_session_lifetime
         response.set_cookie(
             self.get_cookie_name(app),
-            self._cookie_value(app, session.sid),
+            self._session_cookie(app, session),
             expires=expires,
             **self._cookie_attributes(app),
         )
@@ -501,11 +536,9 @@ class ServerSideSessionInterface(SessionInterface):
             if session.permanent:
                 self._set_cookie(app, session, response)
                 return
-        sent = session.cookie_value
-        if sent is not None and session.sid is not None:
-            if sent != self._cookie_value(app, session.sid):
-                # Signed with a fallback key: re-sign with the current one.
-                self._set_cookie(app, session, response)
+        if session.cookie_value is not None and not session._cookie_current:
+            # Signed with a fallback key: re-sign with the current one.
+            self._set_cookie(app, session, response)
 
     def _write(
         self, app: SessionApp, session: ServerSideSession, expires: float
