@@ -39,12 +39,11 @@ import re
 import secrets
 import time
 import typing as t
-from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from itsdangerous import BadSignature
 from itsdangerous import Signer
+from werkzeug.http import http_date
 
 from .sessions import _vary_on_cookie
 from .sessions import SecureCookieSession
@@ -202,6 +201,24 @@ def _signer(keys: tuple[str | bytes, ...], salt: str) -> Signer:
     return Signer(secret_keys, salt=salt, digest_method=hashlib.sha256)
 
 
+@functools.lru_cache(maxsize=4096)
+def _unsigned(signer: Signer, value: str) -> bytes | None:
+    """What ``signer`` verifies ``value`` to, or ``None``. Remembered, since
+    each request of a session sends the same cookie; a signer (its keys)
+    that changes is another cache key."""
+    try:
+        return signer.unsign(value)
+    except BadSignature:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(timestamp: int) -> str:
+    """The cookie's ``Expires`` text for a Unix second, as werkzeug writes
+    it; one per second rather than one per response."""
+    return http_date(timestamp)
+
+
 def _lifetime(value: t.Any, default: timedelta) -> float:
     if value is None:
         value = default
@@ -331,7 +348,8 @@ class ServerSideSessionInterface(SessionInterface):
         if not payload.startswith(FORMAT_MARKER):
             return None
         try:
-            data = self._json(app).loads(payload[len(FORMAT_MARKER) :])
+            text = payload[len(FORMAT_MARKER) :].decode()
+            data = self._json(app).loads(text)
         except Exception:
             # Any failure (bad UTF-8 or JSON, a tag whose value does not
             # convert, nesting past the recursion limit) means the record is
@@ -350,15 +368,13 @@ class ServerSideSessionInterface(SessionInterface):
             secret_key = app.secret_key
             if not secret_key:
                 return None, False
-            try:
-                sid = _signer((secret_key,), self.salt).unsign(value)
-            except BadSignature:
+            sid = _unsigned(_signer((secret_key,), self.salt), value)
+            if sid is None:
                 signer = self.get_signer(app)
                 if signer is None or not app.config.get("SECRET_KEY_FALLBACKS"):
                     return None, False
-                try:
-                    sid = signer.unsign(value)
-                except BadSignature:
+                sid = _unsigned(signer, value)
+                if sid is None:
                     return None, False
                 current = False
             try:
@@ -458,7 +474,8 @@ class ServerSideSessionInterface(SessionInterface):
         assert session.sid is not None
         expires = None
         if session.permanent:
-            expires = datetime.now(timezone.utc) + app.permanent_session_lifetime
+            lifetime = app.permanent_session_lifetime.total_seconds()
+            expires = _http_date(int(time.time() + lifetime))
         response.set_cookie(
             self.get_cookie_name(app),
             self._session_cookie(app, session),
