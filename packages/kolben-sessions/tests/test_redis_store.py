@@ -109,3 +109,17 @@ def test_differently_configured_clients_work(
         assert client.get("/write").text == str(n)
     store.close()
     client_object.close()
+
+
+def test_a_missing_redis_server_fails_under_ci_and_skips_locally(
+    redis_requirement: t.Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(
+        redis_requirement.__globals__, "REDIS_SERVER", "/nonexistent/redis-server"
+    )
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="redis-server is not installed"):
+        redis_requirement()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install"):
+        redis_requirement()

@@ -92,15 +92,40 @@ def test_data_stays_on_the_server(store: t.Any) -> None:
     assert client.get("/read").text == "[('user', 'ada')]"
 
 
+def records_in(store: t.Any) -> int:
+    """How many records the store holds, asked of its backend directly."""
+    if isinstance(store, MemoryStore):
+        return len(store)
+    if store.name == "sqlite":
+        import sqlite3
+
+        try:
+            db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
+        except sqlite3.OperationalError:
+            return 0  # no file: the store never wrote
+        try:
+            query = "SELECT count(*) FROM kolben_sessions"
+            return int(db.execute(query).fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0  # no table: the store never wrote
+        finally:
+            db.close()
+    return len(store.client.keys(store.key_prefix + "*"))
+
+
 def test_an_empty_session_writes_nothing(store: t.Any) -> None:
-    loads: list[str] = []
     app = make_app(store)
     client = Client(app)
-    response = client.get("/read")
+    for path in ("/read", "/del/missing", "/read"):
+        response = client.get(path)
+        assert "Set-Cookie" not in response.headers
     assert response.text == "[]"
-    assert "Set-Cookie" not in response.headers
     assert response.headers["Vary"] == "Cookie"
-    assert not loads
+    # Clearing an empty session only expires the cookie, as Flask does.
+    assert "Max-Age=0" in client.get("/clear").headers["Set-Cookie"]
+    assert records_in(store) == 0
+    client.get("/set/user/ada")
+    assert records_in(store) == 1
 
 
 def test_forged_and_guessed_ids_never_reach_the_store() -> None:
@@ -292,6 +317,37 @@ def test_unchanged_sessions_only_touch_once_per_fraction(store: t.Any) -> None:
     assert refreshed.expires == pytest.approx(time.time() + 1000, abs=5)
     assert refreshed.version == first.version
     assert refreshed.data == first.data
+
+
+def test_sqlite_waits_for_a_briefly_held_lock(tmp_path: t.Any) -> None:
+    import sqlite3
+    import threading
+
+    from kolben.sessions import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "s.sqlite3", timeout=10)
+    client = Client(make_app(store))
+    client.get("/set/a/1")
+    db = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    # WAL, so the blocker's write lock does not stop readers; an index on the
+    # expiry column, so purges do not scan the table.
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    indexes = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index'"
+        " AND tbl_name = 'kolben_sessions'"
+    ).fetchall()
+    assert any(sql and "(expires)" in sql for (sql,) in indexes)
+    db.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, db.execute, ["COMMIT"])
+    release.start()
+    try:
+        # The save waits for the lock (busy_timeout) rather than failing.
+        assert client.get("/set/b/2").status_code == 200
+    finally:
+        release.join()
+        db.close()
+    assert client.get("/read").text == "[('a', '1'), ('b', '2')]"
+    store.close()
 
 
 def test_purge_deletes_expired_records(tmp_path: t.Any) -> None:
