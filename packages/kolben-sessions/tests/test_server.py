@@ -247,6 +247,19 @@ def test_a_corrupt_record_is_a_fresh_session(store: t.Any) -> None:
         assert client.get("/read").text == "[]"
 
 
+def test_the_record_format_is_stable(store: t.Any) -> None:
+    app = make_app(store)
+    client = Client(app)
+    client.get("/set/user/ada")
+    sid = sid_of(app, t.cast(str, cookie_of(client)))
+    record = store.load(sid)
+    assert record.data == b'ks1:{"user":"ada"}'
+    # A record as version 0.1.0 writes it: later releases keep reading it.
+    written_by_0_1 = b'ks1:{"pair":{" t":[1,"two"]},"user":"ada"}'
+    assert store.save(sid, written_by_0_1, time.time() + 60, record.version)
+    assert client.get("/read").text == "[('pair', (1, 'two')), ('user', 'ada')]"
+
+
 def test_tagged_values_round_trip(store: t.Any) -> None:
     values = {
         "html": Markup("<b>x</b>"),
