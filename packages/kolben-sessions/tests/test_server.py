@@ -170,6 +170,35 @@ def test_fallback_keys_verify_and_the_cookie_is_resigned() -> None:
     resigned = cookie_of(client)
     assert resigned != old_cookie
     assert sid_of(new, t.cast(str, resigned)) == sid_of(old, t.cast(str, old_cookie))
+    # Signed with the current key now: sent back as it is.
+    assert "Set-Cookie" not in client.get("/read").headers
+    client.get("/set/user/grace")
+    assert cookie_of(client) == resigned
+
+
+def test_a_subclass_signer_verifies_and_signs_alone() -> None:
+    import hashlib
+
+    from itsdangerous import Signer
+
+    class OwnSigner(ServerSideSessionInterface):
+        def get_signer(self, app: t.Any) -> Signer:
+            return Signer(app.secret_key, salt="own", digest_method=hashlib.sha512)
+
+    store = MemoryStore()
+    app = SessionMiddleware(view, SECRET, session_interface=OwnSigner(store))
+    client = Client(app)
+    client.get("/set/user/ada")
+    cookie = t.cast(str, cookie_of(client))
+    sid = OwnSigner(store).get_signer(app).unsign(cookie).decode()
+    assert store.load(sid) is not None
+    assert client.get("/read").text == "[('user', 'ada')]"
+    client.get("/set/user/grace")
+    assert cookie_of(client) == cookie
+    # A cookie signed the default way is not this interface's.
+    default = ServerSideSessionInterface(store).get_signer(app)
+    client.set_cookie("session", default.sign(sid).decode())  # type: ignore[union-attr]
+    assert client.get("/read").text == "[]"
 
 
 def test_regenerate_issues_a_new_id_and_deletes_the_old_record(store: t.Any) -> None:

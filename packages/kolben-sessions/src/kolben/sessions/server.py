@@ -363,27 +363,33 @@ class ServerSideSessionInterface(SessionInterface):
     def _sid_from_cookie(self, app: SessionApp, value: str) -> tuple[str | None, bool]:
         """The id in a cookie value, or ``None``, and whether the value is
         signed with the current key (not a fallback)."""
-        current = True
-        if self._use_signer(app):
-            secret_key = app.secret_key
-            if not secret_key:
-                return None, False
-            sid = _unsigned(_signer((secret_key,), self.salt), value)
-            if sid is None:
+        if not self._use_signer(app):
+            return (value, True) if _SID.fullmatch(value) else (None, False)
+        secret_key = app.secret_key
+        if not secret_key:
+            return None, False
+        signed: bytes | None
+        if type(self).get_signer is ServerSideSessionInterface.get_signer:
+            signed = _unsigned(_signer((secret_key,), self.salt), value)
+            current = signed is not None
+            if signed is None and app.config.get("SECRET_KEY_FALLBACKS"):
                 signer = self.get_signer(app)
-                if signer is None or not app.config.get("SECRET_KEY_FALLBACKS"):
-                    return None, False
-                sid = _unsigned(signer, value)
-                if sid is None:
-                    return None, False
-                current = False
-            try:
-                text = sid.decode("ascii")
-            except UnicodeError:
-                return None, False
+                signed = None if signer is None else _unsigned(signer, value)
         else:
-            text = value
-        return (text, current) if _SID.fullmatch(text) else (None, False)
+            # A subclass's own signer alone verifies; a value it would sign
+            # differently now is signed again when sent back.
+            signer = self.get_signer(app)
+            if signer is None:
+                return None, False
+            signed = _unsigned(signer, value)
+            current = signed is not None and signer.sign(signed).decode() == value
+        if signed is None:
+            return None, False
+        try:
+            sid = signed.decode("ascii")
+        except UnicodeError:
+            return None, False
+        return (sid, current) if _SID.fullmatch(sid) else (None, False)
 
     def _new_session(self, app: SessionApp) -> ServerSideSession:
         return self.session_class(
