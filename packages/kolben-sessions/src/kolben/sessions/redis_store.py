@@ -33,22 +33,20 @@ _log = logging.getLogger("kolben.sessions")
 #: expiry's digits in place (SETRANGE), never the data.
 _HEADER = 22
 
-# KEYS[1]: the key. ARGV: expected version ("0": no key), data, expiry (Unix
-# seconds), seconds to live. Returns the new version, or -1 when the stored
-# version differs.
+# KEYS[1]: the key. ARGV: the expected version's ten digits (all zeros: no
+# key), the new value (header and data), seconds to live. Returns 1, or 0
+# when the stored version differs. Only the version's digits are read
+# (GETRANGE), so a large record is not copied into the script.
 _CAS_SCRIPT = """
-local current = redis.call('GET', KEYS[1])
-local version = 0
-if current then
-    version = tonumber(string.sub(current, 1, 10)) or -1
+local stored = redis.call('GETRANGE', KEYS[1], 0, 9)
+if stored == '' then
+    stored = '0000000000'
 end
-if version ~= tonumber(ARGV[1]) then
-    return -1
+if stored ~= ARGV[1] then
+    return 0
 end
-version = version + 1
-local header = string.format('%010d:%010d:', version, tonumber(ARGV[3]))
-redis.call('SET', KEYS[1], header .. ARGV[2], 'EX', ARGV[4])
-return version
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
 """
 
 # KEYS[1]: the key. ARGV: expiry (Unix seconds), seconds to live.
@@ -101,7 +99,7 @@ class _Script:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.sha = hashlib.sha1(source.encode()).hexdigest()
+        self.sha = hashlib.sha1(source.encode()).hexdigest().encode()
 
 
 class RedisStore:
@@ -220,10 +218,10 @@ class RedisStore:
     def _run(self, script: _Script, key: str, *args: t.Any) -> t.Any:
         """Run ``script`` on ``key`` with one ``EVALSHA``."""
         try:
-            return self._command("EVALSHA", script.sha, 1, key, *args)
+            return self._command("EVALSHA", script.sha, b"1", key, *args)
         except self._no_script:
             self._command("SCRIPT", "LOAD", script.source)
-            return self._command("EVALSHA", script.sha, 1, key, *args)
+            return self._command("EVALSHA", script.sha, b"1", key, *args)
 
     def load(self, sid: str) -> Record | None:
         """Return the live record of ``sid``: one ``GET``."""
@@ -253,18 +251,17 @@ class RedisStore:
         """Compare-and-set the record of ``sid`` on ``version``, atomically in
         Redis: one ``EVALSHA``."""
         try:
+            # Bytes, which redis-py sends as they are.
             result = self._run(
                 self._cas,
                 self.key_prefix + sid,
-                version,
-                data,
-                int(expires),
-                _seconds_until(expires),
+                b"%010d" % version,
+                b"%010d:%010d:" % (version + 1, int(expires)) + data,
+                b"%d" % _seconds_until(expires),
             )
         except self._errors as e:
             raise self._fail(e, "save") from e
-        new = int(result)
-        return None if new < 0 else new
+        return version + 1 if int(result) == 1 else None
 
     def delete(self, sid: str) -> None:
         """Remove the record of ``sid``."""
