@@ -34,6 +34,8 @@ SECRET = "server secret"
 
 @Request.application  # type: ignore[arg-type]
 def view(request: Request) -> Response:
+    if request.path == "/untouched":
+        return Response("ok")
     session = get_session(request.environ)
     parts = request.path.strip("/").split("/")
     action = parts[0]
@@ -359,6 +361,59 @@ def test_unchanged_sessions_only_touch_once_per_fraction(store: t.Any) -> None:
     assert refreshed.expires == pytest.approx(time.time() + 1000, abs=5)
     assert refreshed.version == first.version
     assert refreshed.data == first.data
+
+
+class CountingStore(MemoryStore):
+    """A memory store that counts its loads and touches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads = 0
+        self.touches = 0
+
+    def load(self, sid: str) -> t.Any:
+        self.loads += 1
+        return super().load(sid)
+
+    def touch(self, sid: str, expires: float) -> None:
+        self.touches += 1
+        super().touch(sid, expires)
+
+
+def test_requests_that_never_use_the_session_skip_the_store() -> None:
+    store = CountingStore()
+    client = Client(make_app(store))
+    client.get("/set/user/ada")
+    loads = store.loads
+    for _ in range(5):
+        response = client.get("/untouched")
+        assert "Set-Cookie" not in response.headers
+    assert store.loads == loads
+    # Until a refresh is due: with a fraction of 0, on every request.
+    client = Client(make_app(store, SESSION_REFRESH_FRACTION=0))
+    client.get("/set/user/grace")
+    loads = store.loads
+    for _ in range(3):
+        assert "Set-Cookie" in client.get("/untouched").headers
+    assert (store.loads - loads, store.touches) == (3, 3)
+    # A forged cookie names no session to refresh.
+    client.set_cookie("session", "forged.value")
+    client.get("/untouched")
+    assert store.loads == loads + 3
+
+
+def test_a_fallback_signed_cookie_is_resigned_by_an_untouched_request() -> None:
+    store = MemoryStore()
+    old = Client(make_app(store))
+    old.get("/set/user/ada")
+    new = Client(
+        SessionMiddleware(view, "new key", secret_key_fallbacks=[SECRET], store=store)
+    )
+    new.set_cookie("session", t.cast(str, cookie_of(old)))
+    response = new.get("/untouched")
+    assert "Set-Cookie" in response.headers
+    assert cookie_of(new) != cookie_of(old)
+    assert new.get("/read").text == "[('user', 'ada')]"
 
 
 def test_sqlite_waits_for_a_briefly_held_lock(tmp_path: t.Any) -> None:

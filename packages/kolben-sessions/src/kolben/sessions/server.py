@@ -66,6 +66,9 @@ _log = logging.getLogger("kolben.sessions")
 #: Marks the record format; a later release reads every marker it knows.
 FORMAT_MARKER = b"ks1:"
 
+#: How many sessions' refresh times a process remembers at most.
+_REMEMBERED = 10_000
+
 #: How often a save that lost a race re-applies its changes and tries again.
 SAVE_ATTEMPTS = 64
 
@@ -276,6 +279,11 @@ class ServerSideSessionInterface(SessionInterface):
     def __init__(self, store: SessionStore) -> None:
         #: Where the sessions are kept.
         self.store = store
+        # When each session this process saw last becomes due for an expiry
+        # refresh, so a request that never uses its session skips the store
+        # until then. Only ever an underestimate of the truth: another
+        # process refreshing a record just makes that load come sooner.
+        self._refresh_due: dict[str, float] = {}
 
     # Configuration.
 
@@ -390,6 +398,36 @@ class ServerSideSessionInterface(SessionInterface):
         except UnicodeError:
             return None, False
         return (sid, current) if _SID.fullmatch(sid) else (None, False)
+
+    def should_open_to_refresh(self, app: SessionApp, request: Request) -> bool:
+        """Whether a request that never used its session must still open it
+        to extend its expiry: only when the cookie names a session whose
+        refresh is due (or not known to this process to be not yet due), or
+        that is signed with a fallback key and needs signing again.
+
+        :param app: the application.
+        :param request: the request being answered.
+        """
+        if not super().should_open_to_refresh(app, request):
+            return False
+        value = request.cookies.get(self.get_cookie_name(app), "")
+        sid, current = self._sid_from_cookie(app, value)
+        if sid is None:
+            # Opening would give an empty session, which saves nothing.
+            return False
+        due = self._refresh_due.get(sid)
+        return not current or due is None or time.time() >= due
+
+    def _remember(
+        self, app: SessionApp, session: ServerSideSession, lifetime: float
+    ) -> None:
+        if session.sid is None:
+            return
+        fraction = float(app.config.get("SESSION_REFRESH_FRACTION", 0.1))
+        due = self._refresh_due
+        if len(due) >= _REMEMBERED:
+            due.clear()
+        due[session.sid] = session.expires - lifetime * (1 - fraction)
 
     def _new_session(self, app: SessionApp) -> ServerSideSession:
         return self.session_class(
@@ -531,6 +569,7 @@ class ServerSideSessionInterface(SessionInterface):
             # clear(), then set the user) gets a new id too, so an id known
             # before the login is worthless after it.
             store.delete(session.sid)
+            self._refresh_due.pop(session.sid, None)
             session.sid, session.version, session._replace = None, 0, True
             session._regenerate = False
 
@@ -545,6 +584,7 @@ class ServerSideSessionInterface(SessionInterface):
         now = time.time()
         if session.modified or session.sid is None:
             if self._write(app, session, now + lifetime):
+                self._remember(app, session, lifetime)
                 self._set_cookie(app, session, response)
             else:
                 self._delete_cookie(app, response)
@@ -556,9 +596,12 @@ class ServerSideSessionInterface(SessionInterface):
             assert session.sid is not None
             store.touch(session.sid, now + lifetime)
             session.expires = now + lifetime
+            self._remember(app, session, lifetime)
             if session.permanent:
                 self._set_cookie(app, session, response)
                 return
+        else:
+            self._remember(app, session, lifetime)
         if session.cookie_value is not None and not session._cookie_current:
             # Signed with a fallback key: re-sign with the current one.
             self._set_cookie(app, session, response)
