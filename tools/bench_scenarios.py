@@ -215,13 +215,20 @@ def server_session_app(
     app = new_app()
     app.add_url_rule("/", "view", view)
     database = os.path.join(folder, f"sessions-{os.getpid()}.sqlite3")
+    client = None
+    if backend == "redis":
+        import redis
+
+        # Both sides get the same client: the same redis-py, built the same
+        # way, with its default settings (timeouts, protocol, pool).
+        client = redis.Redis.from_url(t.cast(str, redis_url))
     try:
         from flask_session import Session  # type: ignore[import-not-found]
     except ImportError:
         # Our flask: server-side sessions are built in.
         app.config["SESSION_TYPE"] = backend
         app.config["SESSION_SQLITE_PATH"] = database
-        app.config["SESSION_REDIS"] = redis_url
+        app.config["SESSION_REDIS"] = client
         return app
     if backend == "sqlite":
         from flask_sqlalchemy import SQLAlchemy  # type: ignore[import-not-found]
@@ -230,10 +237,8 @@ def server_session_app(
         app.config["SESSION_TYPE"] = "sqlalchemy"
         app.config["SESSION_SQLALCHEMY"] = SQLAlchemy(app)
     else:
-        import redis
-
         app.config["SESSION_TYPE"] = "redis"
-        app.config["SESSION_REDIS"] = redis.Redis.from_url(t.cast(str, redis_url))
+        app.config["SESSION_REDIS"] = client
     Session(app)
     return app
 

@@ -93,6 +93,12 @@ def require_redis_server() -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture
+def redis_requirement() -> cabc.Callable[[], None]:
+    """The check the Redis fixtures make first, for a test of the check."""
+    return require_redis_server
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> cabc.Iterator[RedisServer]:
     """One ``redis-server`` for the test session."""

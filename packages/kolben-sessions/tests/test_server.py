@@ -34,6 +34,8 @@ SECRET = "server secret"
 
 @Request.application  # type: ignore[arg-type]
 def view(request: Request) -> Response:
+    if request.path == "/untouched":
+        return Response("ok")
     session = get_session(request.environ)
     parts = request.path.strip("/").split("/")
     action = parts[0]
@@ -92,15 +94,40 @@ def test_data_stays_on_the_server(store: t.Any) -> None:
     assert client.get("/read").text == "[('user', 'ada')]"
 
 
+def records_in(store: t.Any) -> int:
+    """How many records the store holds, asked of its backend directly."""
+    if isinstance(store, MemoryStore):
+        return len(store)
+    if store.name == "sqlite":
+        import sqlite3
+
+        try:
+            db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
+        except sqlite3.OperationalError:
+            return 0  # no file: the store never wrote
+        try:
+            query = "SELECT count(*) FROM kolben_sessions"
+            return int(db.execute(query).fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0  # no table: the store never wrote
+        finally:
+            db.close()
+    return len(store.client.keys(store.key_prefix + "*"))
+
+
 def test_an_empty_session_writes_nothing(store: t.Any) -> None:
-    loads: list[str] = []
     app = make_app(store)
     client = Client(app)
-    response = client.get("/read")
+    for path in ("/read", "/del/missing", "/read"):
+        response = client.get(path)
+        assert "Set-Cookie" not in response.headers
     assert response.text == "[]"
-    assert "Set-Cookie" not in response.headers
     assert response.headers["Vary"] == "Cookie"
-    assert not loads
+    # Clearing an empty session only expires the cookie, as Flask does.
+    assert "Max-Age=0" in client.get("/clear").headers["Set-Cookie"]
+    assert records_in(store) == 0
+    client.get("/set/user/ada")
+    assert records_in(store) == 1
 
 
 def test_forged_and_guessed_ids_never_reach_the_store() -> None:
@@ -145,6 +172,35 @@ def test_fallback_keys_verify_and_the_cookie_is_resigned() -> None:
     resigned = cookie_of(client)
     assert resigned != old_cookie
     assert sid_of(new, t.cast(str, resigned)) == sid_of(old, t.cast(str, old_cookie))
+    # Signed with the current key now: sent back as it is.
+    assert "Set-Cookie" not in client.get("/read").headers
+    client.get("/set/user/grace")
+    assert cookie_of(client) == resigned
+
+
+def test_a_subclass_signer_verifies_and_signs_alone() -> None:
+    import hashlib
+
+    from itsdangerous import Signer
+
+    class OwnSigner(ServerSideSessionInterface):
+        def get_signer(self, app: t.Any) -> Signer:
+            return Signer(app.secret_key, salt="own", digest_method=hashlib.sha512)
+
+    store = MemoryStore()
+    app = SessionMiddleware(view, SECRET, session_interface=OwnSigner(store))
+    client = Client(app)
+    client.get("/set/user/ada")
+    cookie = t.cast(str, cookie_of(client))
+    sid = OwnSigner(store).get_signer(app).unsign(cookie).decode()
+    assert store.load(sid) is not None
+    assert client.get("/read").text == "[('user', 'ada')]"
+    client.get("/set/user/grace")
+    assert cookie_of(client) == cookie
+    # A cookie signed the default way is not this interface's.
+    default = ServerSideSessionInterface(store).get_signer(app)
+    client.set_cookie("session", default.sign(sid).decode())  # type: ignore[union-attr]
+    assert client.get("/read").text == "[]"
 
 
 def test_regenerate_issues_a_new_id_and_deletes_the_old_record(store: t.Any) -> None:
@@ -222,6 +278,19 @@ def test_a_corrupt_record_is_a_fresh_session(store: t.Any) -> None:
         assert client.get("/read").text == "[]"
 
 
+def test_the_record_format_is_stable(store: t.Any) -> None:
+    app = make_app(store)
+    client = Client(app)
+    client.get("/set/user/ada")
+    sid = sid_of(app, t.cast(str, cookie_of(client)))
+    record = store.load(sid)
+    assert record.data == b'ks1:{"user":"ada"}'
+    # A record as version 0.1.0 writes it: later releases keep reading it.
+    written_by_0_1 = b'ks1:{"pair":{" t":[1,"two"]},"user":"ada"}'
+    assert store.save(sid, written_by_0_1, time.time() + 60, record.version)
+    assert client.get("/read").text == "[('pair', (1, 'two')), ('user', 'ada')]"
+
+
 def test_tagged_values_round_trip(store: t.Any) -> None:
     values = {
         "html": Markup("<b>x</b>"),
@@ -292,6 +361,90 @@ def test_unchanged_sessions_only_touch_once_per_fraction(store: t.Any) -> None:
     assert refreshed.expires == pytest.approx(time.time() + 1000, abs=5)
     assert refreshed.version == first.version
     assert refreshed.data == first.data
+
+
+class CountingStore(MemoryStore):
+    """A memory store that counts its loads and touches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads = 0
+        self.touches = 0
+
+    def load(self, sid: str) -> t.Any:
+        self.loads += 1
+        return super().load(sid)
+
+    def touch(self, sid: str, expires: float) -> None:
+        self.touches += 1
+        super().touch(sid, expires)
+
+
+def test_requests_that_never_use_the_session_skip_the_store() -> None:
+    store = CountingStore()
+    client = Client(make_app(store))
+    client.get("/set/user/ada")
+    loads = store.loads
+    for _ in range(5):
+        response = client.get("/untouched")
+        assert "Set-Cookie" not in response.headers
+    assert store.loads == loads
+    # Until a refresh is due: with a fraction of 0, on every request.
+    client = Client(make_app(store, SESSION_REFRESH_FRACTION=0))
+    client.get("/set/user/grace")
+    loads = store.loads
+    for _ in range(3):
+        assert "Set-Cookie" in client.get("/untouched").headers
+    assert (store.loads - loads, store.touches) == (3, 3)
+    # A forged cookie names no session to refresh.
+    client.set_cookie("session", "forged.value")
+    client.get("/untouched")
+    assert store.loads == loads + 3
+
+
+def test_a_fallback_signed_cookie_is_resigned_by_an_untouched_request() -> None:
+    store = MemoryStore()
+    old = Client(make_app(store))
+    old.get("/set/user/ada")
+    new = Client(
+        SessionMiddleware(view, "new key", secret_key_fallbacks=[SECRET], store=store)
+    )
+    new.set_cookie("session", t.cast(str, cookie_of(old)))
+    response = new.get("/untouched")
+    assert "Set-Cookie" in response.headers
+    assert cookie_of(new) != cookie_of(old)
+    assert new.get("/read").text == "[('user', 'ada')]"
+
+
+def test_sqlite_waits_for_a_briefly_held_lock(tmp_path: t.Any) -> None:
+    import sqlite3
+    import threading
+
+    from kolben.sessions import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "s.sqlite3", timeout=10)
+    client = Client(make_app(store))
+    client.get("/set/a/1")
+    db = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    # WAL, so the blocker's write lock does not stop readers; an index on the
+    # expiry column, so purges do not scan the table.
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    indexes = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index'"
+        " AND tbl_name = 'kolben_sessions'"
+    ).fetchall()
+    assert any(sql and "(expires)" in sql for (sql,) in indexes)
+    db.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, db.execute, ["COMMIT"])
+    release.start()
+    try:
+        # The save waits for the lock (busy_timeout) rather than failing.
+        assert client.get("/set/b/2").status_code == 200
+    finally:
+        release.join()
+        db.close()
+    assert client.get("/read").text == "[('a', '1'), ('b', '2')]"
+    store.close()
 
 
 def test_purge_deletes_expired_records(tmp_path: t.Any) -> None:

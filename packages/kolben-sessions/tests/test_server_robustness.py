@@ -140,3 +140,75 @@ def test_a_dead_redis_server_is_a_503_and_recovery_follows(
     assert client.get("/write").status_code == 200
     assert client.get("/write").text == "{'n': 2}"
     client_object.close()
+
+
+raw_bytes = st.one_of(
+    st.binary(max_size=300),
+    # Redis records: a header of digits and colons, then anything.
+    st.tuples(st.binary(max_size=30), st.binary(max_size=200)).map(
+        lambda p: b"0000000001:9999999999:" + p[0] + FORMAT_MARKER + p[1]
+    ),
+    st.text(max_size=100).map(
+        lambda s: b"0000000001:9999999999:" + FORMAT_MARKER + s.encode()
+    ),
+)
+
+
+RAW = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def write_with_raw_record(store: t.Any) -> Response:
+    """Send a writing request whose cookie names the record ``SID``."""
+    app = SessionMiddleware(view, "fuzz", store=store)
+    signer = t.cast(ServerSideSessionInterface, app.session_interface).get_signer(app)
+    client = Client(app)
+    client.set_cookie("session", signer.sign(SID).decode())  # type: ignore[union-attr]
+    return client.get("/write")
+
+
+# The bytes are written into the database or the key directly, past the
+# store's own layout, as a bug, an older release or another program might
+# leave them.
+
+
+@RAW
+@given(raw=raw_bytes)
+def test_arbitrary_bytes_in_a_sqlite_row_never_raise(
+    raw: bytes, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.getbasetemp() / "raw.sqlite3"
+    store = SQLiteStore(path)
+    store.delete(SID)
+    store.save(SID, FORMAT_MARKER + b"{}", time.time() + 60, 0)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE kolben_sessions SET data = ? WHERE id = ?", (raw, SID))
+    db.close()
+    response = write_with_raw_record(store)
+    assert response.status_code == 200
+    assert response.text.startswith("{")
+    store.close()
+
+
+@RAW
+@given(raw=raw_bytes)
+def test_arbitrary_bytes_in_a_redis_key_never_raise(
+    raw: bytes, redis_server: t.Any
+) -> None:
+    import redis
+
+    from kolben.sessions import RedisStore
+
+    client_object = redis.Redis.from_url(redis_server.url)
+    client_object.set("raw:" + SID, raw, ex=60)
+    store = RedisStore(client_object, key_prefix="raw:")
+    response = write_with_raw_record(store)
+    assert response.status_code == 200
+    assert response.text.startswith("{")
+    store.close()
+    client_object.close()

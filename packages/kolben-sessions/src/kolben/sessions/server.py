@@ -39,12 +39,11 @@ import re
 import secrets
 import time
 import typing as t
-from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from itsdangerous import BadSignature
 from itsdangerous import Signer
+from werkzeug.http import http_date
 
 from .sessions import _vary_on_cookie
 from .sessions import SecureCookieSession
@@ -66,6 +65,9 @@ _log = logging.getLogger("kolben.sessions")
 
 #: Marks the record format; a later release reads every marker it knows.
 FORMAT_MARKER = b"ks1:"
+
+#: How many sessions' refresh times a process remembers at most.
+_REMEMBERED = 10_000
 
 #: How often a save that lost a race re-applies its changes and tries again.
 SAVE_ATTEMPTS = 64
@@ -103,6 +105,9 @@ class ServerSideSession(SecureCookieSession):
         self.new = sid is None
         #: The cookie value the session was opened from, if any.
         self.cookie_value: str | None = None
+        # Whether cookie_value is signed with the current key, so the
+        # cookie of an unchanged id can be sent again without signing.
+        self._cookie_current = False
         self._permanent_default = permanent_default
         self._loaded_keys = frozenset(dict.keys(self))
         self._set: set[str] = set()
@@ -199,6 +204,24 @@ def _signer(keys: tuple[str | bytes, ...], salt: str) -> Signer:
     return Signer(secret_keys, salt=salt, digest_method=hashlib.sha256)
 
 
+@functools.lru_cache(maxsize=4096)
+def _unsigned(signer: Signer, value: str) -> bytes | None:
+    """What ``signer`` verifies ``value`` to, or ``None``. Remembered, since
+    each request of a session sends the same cookie; a signer (its keys)
+    that changes is another cache key."""
+    try:
+        return signer.unsign(value)
+    except BadSignature:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(timestamp: int) -> str:
+    """The cookie's ``Expires`` text for a Unix second, as werkzeug writes
+    it; one per second rather than one per response."""
+    return http_date(timestamp)
+
+
 def _lifetime(value: t.Any, default: timedelta) -> float:
     if value is None:
         value = default
@@ -256,6 +279,11 @@ class ServerSideSessionInterface(SessionInterface):
     def __init__(self, store: SessionStore) -> None:
         #: Where the sessions are kept.
         self.store = store
+        # When each session this process saw last becomes due for an expiry
+        # refresh, so a request that never uses its session skips the store
+        # until then. Only ever an underestimate of the truth: another
+        # process refreshing a record just makes that load come sooner.
+        self._refresh_due: dict[str, float] = {}
 
     # Configuration.
 
@@ -328,7 +356,8 @@ class ServerSideSessionInterface(SessionInterface):
         if not payload.startswith(FORMAT_MARKER):
             return None
         try:
-            data = self._json(app).loads(payload[len(FORMAT_MARKER) :])
+            text = payload[len(FORMAT_MARKER) :].decode()
+            data = self._json(app).loads(text)
         except Exception:
             # Any failure (bad UTF-8 or JSON, a tag whose value does not
             # convert, nesting past the recursion limit) means the record is
@@ -339,18 +368,66 @@ class ServerSideSessionInterface(SessionInterface):
 
     # Opening.
 
-    def _sid_from_cookie(self, app: SessionApp, value: str) -> str | None:
-        if self._use_signer(app):
+    def _sid_from_cookie(self, app: SessionApp, value: str) -> tuple[str | None, bool]:
+        """The id in a cookie value, or ``None``, and whether the value is
+        signed with the current key (not a fallback)."""
+        if not self._use_signer(app):
+            return (value, True) if _SID.fullmatch(value) else (None, False)
+        secret_key = app.secret_key
+        if not secret_key:
+            return None, False
+        signed: bytes | None
+        if type(self).get_signer is ServerSideSessionInterface.get_signer:
+            signed = _unsigned(_signer((secret_key,), self.salt), value)
+            current = signed is not None
+            if signed is None and app.config.get("SECRET_KEY_FALLBACKS"):
+                signer = self.get_signer(app)
+                signed = None if signer is None else _unsigned(signer, value)
+        else:
+            # A subclass's own signer alone verifies; a value it would sign
+            # differently now is signed again when sent back.
             signer = self.get_signer(app)
             if signer is None:
-                return None
-            try:
-                sid = signer.unsign(value).decode("ascii")
-            except (BadSignature, UnicodeError):
-                return None
-        else:
-            sid = value
-        return sid if _SID.fullmatch(sid) else None
+                return None, False
+            signed = _unsigned(signer, value)
+            current = signed is not None and signer.sign(signed).decode() == value
+        if signed is None:
+            return None, False
+        try:
+            sid = signed.decode("ascii")
+        except UnicodeError:
+            return None, False
+        return (sid, current) if _SID.fullmatch(sid) else (None, False)
+
+    def should_open_to_refresh(self, app: SessionApp, request: Request) -> bool:
+        """Whether a request that never used its session must still open it
+        to extend its expiry: only when the cookie names a session whose
+        refresh is due (or not known to this process to be not yet due), or
+        that is signed with a fallback key and needs signing again.
+
+        :param app: the application.
+        :param request: the request being answered.
+        """
+        if not super().should_open_to_refresh(app, request):
+            return False
+        value = request.cookies.get(self.get_cookie_name(app), "")
+        sid, current = self._sid_from_cookie(app, value)
+        if sid is None:
+            # Opening would give an empty session, which saves nothing.
+            return False
+        due = self._refresh_due.get(sid)
+        return not current or due is None or time.time() >= due
+
+    def _remember(
+        self, app: SessionApp, session: ServerSideSession, lifetime: float
+    ) -> None:
+        if session.sid is None:
+            return
+        fraction = float(app.config.get("SESSION_REFRESH_FRACTION", 0.1))
+        due = self._refresh_due
+        if len(due) >= _REMEMBERED:
+            due.clear()
+        due[session.sid] = session.expires - lifetime * (1 - fraction)
 
     def _new_session(self, app: SessionApp) -> ServerSideSession:
         return self.session_class(
@@ -375,7 +452,7 @@ class ServerSideSessionInterface(SessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self._new_session(app)
-        sid = self._sid_from_cookie(app, value)
+        sid, current = self._sid_from_cookie(app, value)
         if sid is None:
             return self._new_session(app)
         record = self.store.load(sid)
@@ -392,6 +469,7 @@ class ServerSideSessionInterface(SessionInterface):
             permanent_default=bool(app.config.get("SESSION_PERMANENT", True)),
         )
         session.cookie_value = value
+        session._cookie_current = current
         return session
 
     # Saving.
@@ -406,6 +484,23 @@ class ServerSideSessionInterface(SessionInterface):
                 " after it was opened."
             )
         return signer.sign(sid).decode("ascii")
+
+    def _session_cookie(self, app: SessionApp, session: ServerSideSession) -> str:
+        """The cookie value naming the session: the one the request sent when
+        the id is unchanged and signed with the current key, else newly
+        signed."""
+        assert session.sid is not None
+        sent = session.cookie_value
+        if (
+            session._cookie_current
+            and sent is not None
+            and sent.startswith(session.sid)
+            and len(sent) > len(session.sid)
+            and sent[len(session.sid)] == "."
+            and self._use_signer(app)
+        ):
+            return sent
+        return self._cookie_value(app, session.sid)
 
     def _cookie_attributes(self, app: SessionApp) -> dict[str, t.Any]:
         return {
@@ -423,10 +518,11 @@ class ServerSideSessionInterface(SessionInterface):
         assert session.sid is not None
         expires = None
         if session.permanent:
-            expires = datetime.now(timezone.utc) + app.permanent_session_lifetime
+            lifetime = app.permanent_session_lifetime.total_seconds()
+            expires = _http_date(int(time.time() + lifetime))
         response.set_cookie(
             self.get_cookie_name(app),
-            self._cookie_value(app, session.sid),
+            self._session_cookie(app, session),
             expires=expires,
             **self._cookie_attributes(app),
         )
@@ -473,6 +569,7 @@ class ServerSideSessionInterface(SessionInterface):
             # clear(), then set the user) gets a new id too, so an id known
             # before the login is worthless after it.
             store.delete(session.sid)
+            self._refresh_due.pop(session.sid, None)
             session.sid, session.version, session._replace = None, 0, True
             session._regenerate = False
 
@@ -487,6 +584,7 @@ class ServerSideSessionInterface(SessionInterface):
         now = time.time()
         if session.modified or session.sid is None:
             if self._write(app, session, now + lifetime):
+                self._remember(app, session, lifetime)
                 self._set_cookie(app, session, response)
             else:
                 self._delete_cookie(app, response)
@@ -498,14 +596,15 @@ class ServerSideSessionInterface(SessionInterface):
             assert session.sid is not None
             store.touch(session.sid, now + lifetime)
             session.expires = now + lifetime
+            self._remember(app, session, lifetime)
             if session.permanent:
                 self._set_cookie(app, session, response)
                 return
-        sent = session.cookie_value
-        if sent is not None and session.sid is not None:
-            if sent != self._cookie_value(app, session.sid):
-                # Signed with a fallback key: re-sign with the current one.
-                self._set_cookie(app, session, response)
+        else:
+            self._remember(app, session, lifetime)
+        if session.cookie_value is not None and not session._cookie_current:
+            # Signed with a fallback key: re-sign with the current one.
+            self._set_cookie(app, session, response)
 
     def _write(
         self, app: SessionApp, session: ServerSideSession, expires: float
