@@ -189,19 +189,19 @@ def asgi_apps() -> types.ModuleType:
     return module
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def in_thread() -> cabc.Callable[[t.Any], contextlib.AbstractContextManager[str]]:
     """:func:`serve_in_thread`."""
     return serve_in_thread
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def in_process() -> cabc.Callable[..., contextlib.AbstractContextManager[str]]:
     """:func:`serve_in_process`."""
     return serve_in_process
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def raw_client() -> type[RawClient]:
     """:class:`RawClient`."""
     return RawClient
