@@ -145,14 +145,15 @@ def measure(
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
+    # Reported, not fatal: asgiref's WsgiToAsgi answers some requests with
+    # errors under this load, and that is part of its figure.
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        sys.exit(f"{url}: {errors.group(1)} error answers under load")
+    failed = int(errors.group(1)) if errors else 0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     latency = float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan")
-    return {"rps": rps, "p99_ms": latency}
+    return {"rps": rps, "p99_ms": latency, "errors": failed}
 
 
 def run(pythons: dict[str, str], seconds: int) -> dict[str, t.Any]:
@@ -171,7 +172,9 @@ def run(pythons: dict[str, str], seconds: int) -> dict[str, t.Any]:
 
 
 def table(results: dict[str, t.Any]) -> str:
-    """The Markdown table: req/s (p99 ms) per target, and ours' ratios."""
+    """The Markdown table: req/s (p99 ms, error answers) per target, and
+    ours' ratios.
+    """
     targets = list(TARGETS)
     lines = [
         "| ASGI, uvicorn + wrk | "
@@ -181,7 +184,9 @@ def table(results: dict[str, t.Any]) -> str:
     ]
     for name, row in results.items():
         cells = [
-            f"{row[target]['rps']:,.0f} ({row[target]['p99_ms']:.1f} ms)"
+            f"{row[target]['rps']:,.0f} ({row[target]['p99_ms']:.1f} ms"
+            + (f", {row[target]['errors']} errors" if row[target]["errors"] else "")
+            + ")"
             for target in targets
         ]
         ours = row["ours"]["rps"]

@@ -57,6 +57,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
 NATIVE = "kolben.asgi.native"
 
 _PIPELINE = ("wsgi_app", "full_dispatch_request", "dispatch_request")
+_ANY_ASYNC = "_kolben_asgi_any_async_view"
 
 
 def native_handler(app: Flask, environ: WSGIEnvironment) -> NativeHandler | None:
@@ -68,6 +69,16 @@ def native_handler(app: Flask, environ: WSGIEnvironment) -> NativeHandler | None
             # Middleware wraps app.wsgi_app, or a subclass changes the
             # pipeline: only the WSGI way runs their code.
             return None
+    views = app.view_functions
+    known = app.__dict__.get(_ANY_ASYNC)
+    if known is None or known[0] != len(views):
+        # Keyed by the number of views: a view swapped for an async one in
+        # place is only missed here, and then still served (the WSGI way).
+        known = (len(views), any(iscoroutinefunction(v) for v in views.values()))
+        app.__dict__[_ANY_ASYNC] = known
+    if not known[1]:
+        # An app without async views pays no URL matching on the loop.
+        return None
     ctx = app.request_context(environ)
     if ctx.url_adapter is None:
         return None

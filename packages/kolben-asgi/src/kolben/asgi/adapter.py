@@ -232,9 +232,11 @@ class ASGIAdapter:
         context.run(_SERVER_LOOP.set, loop)
         native = self._native_handler(environ)
         if native is None:
-            await loop.run_in_executor(
-                self.executor, context.run, self._respond, environ, send, loop
+            started: list[Message] = []
+            sent = await loop.run_in_executor(
+                self.executor, context.run, self._respond, environ, started, send, loop
             )
+            await _finish(send, started, sent)
             return
         # The handler's task runs in ``context`` itself (not a copy), so the
         # sync steps it hands to the pool see and change the same variables.
@@ -299,7 +301,8 @@ class ASGIAdapter:
         elif isinstance(body, cabc.AsyncIterable):
             await self._send_async(body, started, send)
         else:
-            await run_sync(self._send_iterable, body, started, send, loop)
+            sent = await run_sync(self._send_iterable, body, started, send, loop)
+            await _finish(send, started, sent)
 
     async def _send_async(
         self, body: cabc.AsyncIterable[bytes], started: list[Message], send: Send
@@ -326,13 +329,15 @@ class ASGIAdapter:
     def _respond(
         self,
         environ: dict[str, t.Any],
+        started: list[Message],
         send: Send,
         loop: asyncio.AbstractEventLoop,
-    ) -> None:
-        """Run the app in this worker thread and send its response."""
-        started: list[Message] = []
+    ) -> bool:
+        """Run the app in this worker thread and send its response body; the
+        caller, back on the loop, ends the response (see :func:`_finish`).
+        """
         body = self.app.wsgi_app(environ, _start_response(started))
-        self._send_iterable(body, started, send, loop)
+        return self._send_iterable(body, started, send, loop)
 
     def _send_iterable(
         self,
@@ -340,28 +345,35 @@ class ASGIAdapter:
         started: list[Message],
         send: Send,
         loop: asyncio.AbstractEventLoop,
-    ) -> None:
-        """Iterate a WSGI body in this worker thread, sending each chunk."""
+    ) -> bool:
+        """Iterate a WSGI body in this worker thread, sending each chunk;
+        return whether the response has started.
 
-        def emit(message: Message) -> None:
-            _wait(send(message), loop)
-
+        Each send waits for the server (flow control), so a slow client
+        holds back the iteration instead of filling memory. The start goes
+        out with the first chunk, and the end is left to the loop: a
+        one-chunk body costs a single trip to the loop.
+        """
         sent = False
         try:
             for chunk in body:
                 if not chunk:
                     continue
-                if not sent:
-                    emit(started[0])
+                message = {
+                    "type": "http.response.body",
+                    "body": chunk,
+                    "more_body": True,
+                }
+                if sent:
+                    _wait(send(message), loop)
+                else:
+                    _wait(_send_both(send, started[0], message), loop)
                     sent = True
-                emit({"type": "http.response.body", "body": chunk, "more_body": True})
-            if not sent:
-                emit(started[0])
-            emit({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
+        return sent
 
     async def _run_handler(self, func: Handler) -> None:
         if inspect.iscoroutinefunction(func):
@@ -439,6 +451,18 @@ def _start_response(
         return _no_write
 
     return start_response
+
+
+async def _send_both(send: Send, first: Message, second: Message) -> None:
+    await send(first)
+    await send(second)
+
+
+async def _finish(send: Send, started: list[Message], sent: bool) -> None:
+    """End a response whose body was sent from a worker thread."""
+    if not sent:
+        await send(started[0])
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _send_all(send: Send, start: Message, body: cabc.Iterable[bytes]) -> None:
