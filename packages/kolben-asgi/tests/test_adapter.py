@@ -286,3 +286,29 @@ def test_native_requests_run_on_the_loop(served: t.Any) -> None:
     else:
         # Python 3.10 cannot run a task in a given context: WSGI way only.
         assert seen == {}
+
+
+def test_body_complete_in_its_first_chunk_is_finished(served: t.Any) -> None:
+    # A body whose first chunk is all its Content-Length announces is sent
+    # from the loop in one go, after the iterable ran to its end and closed.
+    events: list[str] = []
+
+    class Declared(App):
+        def dispatch(self, request: Request) -> Response:
+            def generate() -> cabc.Iterator[bytes]:
+                try:
+                    yield b"whole"
+                    events.append("ran to the end")
+                finally:
+                    events.append("closed")
+
+            response = Response(generate())
+            response.content_length = 5
+            return response
+
+    with served(ASGIAdapter(Declared())) as url:
+        response = httpx.get(url)
+        assert (response.status_code, response.content) == (200, b"whole")
+        assert response.headers["content-length"] == "5"
+        assert "transfer-encoding" not in response.headers
+    assert events == ["ran to the end", "closed"]

@@ -233,10 +233,10 @@ class ASGIAdapter:
         native = self._native_handler(environ)
         if native is None:
             started: list[Message] = []
-            sent = await loop.run_in_executor(
+            sent, whole = await loop.run_in_executor(
                 self.executor, context.run, self._respond, environ, started, send, loop
             )
-            await _finish(send, started, sent)
+            await _finish(send, started, sent, whole)
             return
         # The handler's task runs in ``context`` itself (not a copy), so the
         # sync steps it hands to the pool see and change the same variables.
@@ -301,8 +301,8 @@ class ASGIAdapter:
         elif isinstance(body, cabc.AsyncIterable):
             await self._send_async(body, started, send)
         else:
-            sent = await run_sync(self._send_iterable, body, started, send, loop)
-            await _finish(send, started, sent)
+            sent, whole = await run_sync(self._send_iterable, body, started, send, loop)
+            await _finish(send, started, sent, whole)
 
     async def _send_async(
         self, body: cabc.AsyncIterable[bytes], started: list[Message], send: Send
@@ -332,7 +332,7 @@ class ASGIAdapter:
         started: list[Message],
         send: Send,
         loop: asyncio.AbstractEventLoop,
-    ) -> bool:
+    ) -> tuple[bool, bytes | None]:
         """Run the app in this worker thread and send its response body; the
         caller, back on the loop, ends the response (see :func:`_finish`).
         """
@@ -345,20 +345,27 @@ class ASGIAdapter:
         started: list[Message],
         send: Send,
         loop: asyncio.AbstractEventLoop,
-    ) -> bool:
-        """Iterate a WSGI body in this worker thread, sending each chunk;
-        return whether the response has started.
+    ) -> tuple[bool, bytes | None]:
+        """Iterate a WSGI body in this worker thread, sending each chunk.
 
-        Each send waits for the server (flow control), so a slow client
-        holds back the iteration instead of filling memory. The start goes
-        out with the first chunk, and the end is left to the loop: a
-        one-chunk body costs a single trip to the loop.
+        Return whether the response has started, and the whole body when it
+        was complete in its first chunk (the ``Content-Length`` says so):
+        the loop then sends it with the start, and the request has cost no
+        trip from this thread to the loop at all. Otherwise each send waits
+        for the server (flow control), so a slow client holds back the
+        iteration instead of filling memory; the start goes out with the
+        first chunk and the end is left to the loop.
         """
         sent = False
+        chunks = iter(body)
         try:
-            for chunk in body:
+            for chunk in chunks:
                 if not chunk:
                     continue
+                if not sent and _declared_length(started[0]) == len(chunk):
+                    # Finish the iterable as any WSGI server would; it normally
+                    # ends right away, and nothing it yields is dropped.
+                    return False, chunk + b"".join(chunks)
                 message = {
                     "type": "http.response.body",
                     "body": chunk,
@@ -373,7 +380,7 @@ class ASGIAdapter:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-        return sent
+        return sent, None
 
     async def _run_handler(self, func: Handler) -> None:
         if inspect.iscoroutinefunction(func):
@@ -458,11 +465,27 @@ async def _send_both(send: Send, first: Message, second: Message) -> None:
     await send(second)
 
 
-async def _finish(send: Send, started: list[Message], sent: bool) -> None:
-    """End a response whose body was sent from a worker thread."""
+async def _finish(
+    send: Send, started: list[Message], sent: bool, whole: bytes | None
+) -> None:
+    """End a response whose body was iterated in a worker thread."""
+    if whole is not None:
+        await send(started[0])
+        await send({"type": "http.response.body", "body": whole})
+        return
     if not sent:
         await send(started[0])
     await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _declared_length(start: Message) -> int | None:
+    for name, value in start["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 async def _send_all(send: Send, start: Message, body: cabc.Iterable[bytes]) -> None:
