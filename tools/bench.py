@@ -14,7 +14,8 @@ Run it through hatch, so "ours" is the workspace environment::
 
     hatch run bench                  # full run, prints Markdown tables
     hatch run bench --smoke          # a few milliseconds per scenario (CI)
-    hatch run bench --e2e            # also gunicorn + wrk over loopback
+    hatch run bench --e2e            # also gunicorn + wrk over loopback, and
+                                     # the ASGI targets under uvicorn (bench_asgi)
     hatch run bench -s hello -s 404  # only some scenarios
 
 Upstream Flask 3.1.3 is installed by the tool into a throwaway virtualenv under
@@ -45,6 +46,8 @@ import tempfile
 import time
 import typing as t
 import urllib.request
+
+import bench_asgi
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "bench"
@@ -398,7 +401,8 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     ours = sys.executable
     check_ours(ours)
-    upstream = upstream_python([*UPSTREAM_EXTRAS, "gunicorn"])
+    e2e_extras = ["gunicorn", *bench_asgi.ASGI_EXTRAS] if args.e2e else []
+    upstream = upstream_python([*UPSTREAM_EXTRAS, *e2e_extras])
     redis = start_redis()
     targets = {
         "ours": (ours, "flask"),
@@ -458,9 +462,15 @@ def main() -> None:
             }
             for name in (names or ["hello", "session"])
         }
+        results["asgi"] = bench_asgi.run(
+            {"ours": ours, "upstream": upstream}, args.e2e_seconds
+        )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2))
     print(table(results))
+    if results.get("asgi"):
+        print()
+        print(bench_asgi.table(results["asgi"]))
     print(f"\nversions: {results['versions']}; JSON written to {args.json}")
 
 

@@ -11,6 +11,7 @@ Run it through hatch::
     hatch run demo                          # http://127.0.0.1:5000/
     hatch run demo --host 0.0.0.0 --port 8000
     hatch run demo --debug
+    hatch run demo --asgi                   # on uvicorn, through app.asgi_app
 
 Stop it with Ctrl+C.
 """
@@ -43,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
     parser.add_argument("--port", type=int, default=5000, help="default: %(default)s")
     parser.add_argument(
+        "--asgi",
+        action="store_true",
+        help="serve it on uvicorn, an ASGI server, through app.asgi_app",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         help="debug mode: the interactive debugger and the reloader (never in public)",
@@ -50,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if args.debug:
         extra.append("--debug")
+    if args.asgi:
+        extra.append("--asgi")
 
     spec = importlib.util.find_spec("flask")
     origin = pathlib.Path(spec.origin).resolve() if spec and spec.origin else None

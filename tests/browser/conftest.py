@@ -150,10 +150,30 @@ def check_serves_our_flask(env: dict[str, str]) -> None:
     )
 
 
-class Server:
-    """A gunicorn process serving one WSGI app on a loopback port."""
+#: Serves ``module:factory()``'s ``asgi_app`` under uvicorn on an inherited
+#: listening socket (uvicorn's own command line cannot call a factory and then
+#: take an attribute).
+_UVICORN = """
+import importlib, socket, sys, uvicorn
+module, _, call = sys.argv[2].partition(":")
+app = getattr(importlib.import_module(module), call.removesuffix("()"))()
+sock = socket.socket(fileno=int(sys.argv[1]))
+uvicorn.Server(uvicorn.Config(app.asgi_app, log_level="info")).run(sockets=[sock])
+"""
 
-    def __init__(self, app_spec: str, env: dict[str, str], log: pathlib.Path) -> None:
+
+class Server:
+    """A gunicorn (WSGI) or uvicorn (ASGI) process serving one app on a
+    loopback port.
+    """
+
+    def __init__(
+        self,
+        app_spec: str,
+        env: dict[str, str],
+        log: pathlib.Path,
+        asgi: bool = False,
+    ) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
         listener.listen(64)
@@ -164,19 +184,28 @@ class Server:
         self.log = log
         with log.open("w") as out, listener:
             listener.set_inheritable(True)
-            self._process = subprocess.Popen(
-                [
+            command = [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                f"--bind=fd://{listener.fileno()}",
+                "--workers=1",
+                "--threads=4",
+                "--no-control-socket",
+                "--access-logfile=-",
+                "--error-logfile=-",
+                app_spec,
+            ]
+            if asgi:
+                command = [
                     sys.executable,
-                    "-m",
-                    "gunicorn",
-                    f"--bind=fd://{listener.fileno()}",
-                    "--workers=1",
-                    "--threads=4",
-                    "--no-control-socket",
-                    "--access-logfile=-",
-                    "--error-logfile=-",
+                    "-c",
+                    _UVICORN,
+                    str(listener.fileno()),
                     app_spec,
-                ],
+                ]
+            self._process = subprocess.Popen(
+                command,
                 env=env,
                 pass_fds=[listener.fileno()],
                 stdout=out,
@@ -238,16 +267,20 @@ def run_example() -> cabc.Callable[..., subprocess.CompletedProcess[str]]:
 def serve(tmp_path: pathlib.Path) -> cabc.Iterator[cabc.Callable[..., Server]]:
     """Return a function that starts ``docs/examples/<example>`` under gunicorn.
 
-    ``serve(example, app_spec, **settings)``: ``app_spec`` is gunicorn's
-    ``module:factory()``; ``settings`` are environment variables for the app.
+    ``serve(example, app_spec, asgi=False, **settings)``: ``app_spec`` is
+    gunicorn's ``module:factory()``; ``settings`` are environment variables
+    for the app; ``asgi=True`` serves the app's ``asgi_app`` under uvicorn.
     Every server is stopped when the test ends.
     """
     servers: list[Server] = []
 
-    def start(example: str, app_spec: str, **settings: str) -> Server:
+    def start(
+        example: str, app_spec: str, *, asgi: bool = False, **settings: str
+    ) -> Server:
         env = example_env(example, **settings)
         check_serves_our_flask(env)
-        server = Server(app_spec, env, tmp_path / f"{example}-gunicorn.log")
+        name = "uvicorn" if asgi else "gunicorn"
+        server = Server(app_spec, env, tmp_path / f"{example}-{name}.log", asgi)
         servers.append(server)
         return server
 

@@ -25,13 +25,16 @@ ERROR_PINK = "rgb(255, 227, 227)"
 OK_GREEN = "rgb(227, 249, 229)"
 
 
-@pytest.fixture
+@pytest.fixture(params=["wsgi", "asgi"])
 def flaskr(
+    request: pytest.FixtureRequest,
     serve: cabc.Callable[..., Server],
     run_example: cabc.Callable[..., subprocess.CompletedProcess[str]],
     tmp_path: pathlib.Path,
 ) -> Server:
-    """Flaskr under gunicorn, on a database made by its own ``init-db`` command."""
+    """Flaskr on a database made by its own ``init-db`` command, under gunicorn
+    (WSGI) and, as ``app.asgi_app``, under uvicorn (ASGI).
+    """
     settings = {
         "FLASKR_DATABASE": str(tmp_path / "flaskr.sqlite"),
         "FLASKR_SECRET_KEY": "browser-test-secret",
@@ -41,7 +44,8 @@ def flaskr(
     )
     assert init.returncode == 0, init.stdout + init.stderr
     assert "Initialized the database." in init.stdout
-    return serve("flaskr", "flaskr:create_app()", **settings)
+    asgi = request.param == "asgi"
+    return serve("flaskr", "flaskr:create_app()", asgi=asgi, **settings)
 
 
 def flash(page: Page, category: str) -> Locator:

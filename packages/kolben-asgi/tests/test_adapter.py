@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import collections.abc as cabc
 import contextlib
+import contextvars
 import hashlib
+import sys
 import threading
 import typing as t
 
@@ -229,3 +231,84 @@ def test_hypercorn_serves_the_adapter() -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_native_requests_run_on_the_loop(served: t.Any) -> None:
+    # An app may serve a request as a coroutine on the loop (NativeApp):
+    # no pool thread is held while it awaits, and run_sync hands sync steps
+    # to the pool inside the request's own context, both ways.
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker")
+    seen: dict[str, t.Any] = {}
+
+    class NativeApp(App):
+        def asgi_handler(self, environ: dict[str, t.Any]) -> t.Any:
+            if not environ["PATH_INFO"].startswith("/native"):
+                return None
+
+            async def handle(start_response: t.Any, run_sync: t.Any) -> t.Any:
+                seen["loop thread"] = threading.current_thread().name
+                marker.set("from the task")
+
+                def in_pool() -> str:
+                    seen["pool thread"] = threading.current_thread().name
+                    seen["pool saw"] = marker.get()
+                    marker.set("from the pool")
+                    return "sync result"
+
+                result = await run_sync(in_pool)
+                seen["task saw"] = marker.get()
+                start_response("200 OK", [("Content-Type", "text/plain")])
+                if environ["PATH_INFO"] == "/native/list":
+                    return [result.encode(), b"!"]
+
+                async def chunks() -> cabc.AsyncIterator[bytes]:
+                    for n in range(3):
+                        await asyncio.sleep(0)
+                        yield f"chunk{n};".encode()
+
+                return chunks()
+
+            return handle
+
+    app = NativeApp()
+    with served(ASGIAdapter(app)) as url:
+        assert httpx.get(f"{url}/native/list").text == "sync result!"
+        with httpx.stream("GET", f"{url}/native/stream") as response:
+            assert response.headers["transfer-encoding"] == "chunked"
+            assert response.read() == b"chunk0;chunk1;chunk2;"
+        # Other requests still take the WSGI way.
+        assert httpx.get(f"{url}/x").text == "GET /x?"
+    if sys.version_info >= (3, 11):
+        assert not seen["loop thread"].startswith("kolben-asgi")
+        assert seen["pool thread"].startswith("kolben-asgi")
+        assert seen["pool saw"] == "from the task"
+        assert seen["task saw"] == "from the pool"
+    else:
+        # Python 3.10 cannot run a task in a given context: WSGI way only.
+        assert seen == {}
+
+
+def test_body_complete_in_its_first_chunk_is_finished(served: t.Any) -> None:
+    # A body whose first chunk is all its Content-Length announces is sent
+    # from the loop in one go, after the iterable ran to its end and closed.
+    events: list[str] = []
+
+    class Declared(App):
+        def dispatch(self, request: Request) -> Response:
+            def generate() -> cabc.Iterator[bytes]:
+                try:
+                    yield b"whole"
+                    events.append("ran to the end")
+                finally:
+                    events.append("closed")
+
+            response = Response(generate())
+            response.content_length = 5
+            return response
+
+    with served(ASGIAdapter(Declared())) as url:
+        response = httpx.get(url)
+        assert (response.status_code, response.content) == (200, b"whole")
+        assert response.headers["content-length"] == "5"
+        assert "transfer-encoding" not in response.headers
+    assert events == ["ran to the end", "closed"]

@@ -5,6 +5,7 @@ This is what ``hatch run demo`` runs in the repository, and what
 
     python -m flaskr                 # http://127.0.0.1:5000/
     python -m flaskr --port 8000 --host 0.0.0.0 --debug
+    python -m flaskr --asgi          # the same app on uvicorn, through app.asgi_app
 """
 
 from __future__ import annotations
@@ -68,7 +69,14 @@ def main(argv: cabc.Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--debug", action="store_true", help="debugger and reloader (never in public)"
     )
+    parser.add_argument(
+        "--asgi",
+        action="store_true",
+        help="serve app.asgi_app on uvicorn (an ASGI server) instead",
+    )
     args = parser.parse_args(argv)
+    if args.asgi and args.debug:
+        parser.error("--debug is the development server's; it has no --asgi mode")
 
     # With --debug the reloader runs this again in a child process, which
     # inherits the listening socket: check and announce only in the first.
@@ -83,5 +91,13 @@ def main(argv: cabc.Sequence[str] | None = None) -> int:
         print(f"Created the database at {app.config['DATABASE']}", flush=True)
     if first:
         print(f"Flaskr is running at http://{args.host}:{args.port}/", flush=True)
+    if args.asgi:
+        try:
+            import uvicorn
+        except ImportError:
+            print("flaskr: --asgi needs uvicorn (pip install uvicorn)", file=sys.stderr)
+            return 1
+        uvicorn.run(app.asgi_app, host=args.host, port=args.port, log_level="info")
+        return 0
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

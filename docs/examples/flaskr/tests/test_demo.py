@@ -113,7 +113,17 @@ def _free_port() -> int:
     return port
 
 
-def test_python_m_flaskr_serves_the_blog(tmp_path: pathlib.Path) -> None:
+def test_asgi_has_no_debug_mode(served: list[dict[str, t.Any]]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--asgi", "--debug"])
+    assert exit_info.value.code == 2
+    assert served == []
+
+
+@pytest.mark.parametrize("server_args", [[], ["--asgi"]], ids=["dev", "asgi"])
+def test_python_m_flaskr_serves_the_blog(
+    tmp_path: pathlib.Path, server_args: list[str]
+) -> None:
     port = _free_port()
     env = dict(os.environ, FLASKR_DATABASE=str(tmp_path / "demo.sqlite"))
     # The folder that holds the flaskr package, however the tests found it.
@@ -123,7 +133,7 @@ def test_python_m_flaskr_serves_the_blog(tmp_path: pathlib.Path) -> None:
     )
     env.pop("FLASK_RUN_FROM_CLI", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "flaskr", "--port", str(port)],
+        [sys.executable, "-m", "flaskr", "--port", str(port), *server_args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

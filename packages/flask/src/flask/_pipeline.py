@@ -508,6 +508,13 @@ class RequestPipeline:
                     raise TypeError(f"{e}\n{_bad_return_value(rv)}").with_traceback(
                         sys.exc_info()[2]
                     ) from None
+            elif isinstance(
+                rv, cabc.AsyncIterator
+            ) and _cv_request.get().request.environ.get("kolben.asgi.native"):
+                # An async view served on the ASGI loop may stream from an
+                # async generator; kolben.asgi consumes it on the loop.
+                rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
+                status = headers = None
             else:
                 raise TypeError(_bad_return_value(rv))
 

@@ -98,6 +98,8 @@ from .wrappers import Request
 from .wrappers import Response
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
     from kolben.cli import AppGroup
     from kolben.templating import Environment as Environment
 
@@ -581,6 +583,21 @@ class Flask(
         from kolben.asgi import ASGIAdapter
 
         return ASGIAdapter(self)
+
+    def asgi_handler(self, environ: WSGIEnvironment) -> t.Any:
+        """Return the coroutine that serves this request on the ASGI server's
+        loop, or ``None`` to serve it the WSGI way in the thread pool.
+
+        :class:`kolben.asgi.ASGIAdapter` asks for each request (the
+        :class:`kolben.asgi.protocols.NativeApp` protocol). An ``async def``
+        view is awaited on the loop, holding no thread while it waits;
+        sync hooks, handlers and body loading around it run in the pool.
+
+        .. versionadded:: 3.1.3
+        """
+        from ._asgi import native_handler
+
+        return native_handler(self, environ)
 
     def before_serving(self, func: T_lifespan) -> T_lifespan:
         """Register ``func`` to run when an ASGI server starts (lifespan).

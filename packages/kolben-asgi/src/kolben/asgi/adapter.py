@@ -14,6 +14,8 @@ import typing as t
 from werkzeug.exceptions import ClientDisconnected
 
 from .loop import _SERVER_LOOP
+from .protocols import NativeHandler
+from .protocols import RunSync
 from .protocols import ServedApp
 from .protocols import WebSocketApp
 from .websocket import serve_websocket
@@ -25,6 +27,9 @@ Send = cabc.Callable[[Message], cabc.Awaitable[None]]
 Handler = cabc.Callable[[], t.Any]
 H = t.TypeVar("H", bound=Handler)
 T = t.TypeVar("T")
+
+# asyncio.Task(context=...) arrived in Python 3.11.
+_TASK_CONTEXT = sys.version_info >= (3, 11)
 
 
 class _BodyStream(io.RawIOBase):
@@ -230,56 +235,157 @@ class ASGIAdapter:
         environ = build_environ(scope, _BodyStream(receive, loop))
         context = contextvars.copy_context()
         context.run(_SERVER_LOOP.set, loop)
-        await loop.run_in_executor(
-            self.executor, context.run, self._respond, environ, send, loop
+        native = self._native_handler(environ)
+        if native is None:
+            started: list[Message] = []
+            sent, whole = await loop.run_in_executor(
+                self.executor, context.run, self._respond, environ, started, send, loop
+            )
+            await _finish(send, started, sent, whole)
+            return
+        # The handler's task runs in ``context`` itself (not a copy), so the
+        # sync steps it hands to the pool see and change the same variables.
+        task = loop.create_task(  # type: ignore[call-arg,unused-ignore]
+            self._respond_natively(native, send, loop, context),
+            context=context,
         )
+        await task
+
+    def _native_handler(self, environ: dict[str, t.Any]) -> NativeHandler | None:
+        if not _TASK_CONTEXT:
+            # Python 3.10 cannot run a task in a given context: every request
+            # takes the thread pool, async code awaited via sync_on_loop.
+            return None
+        find = getattr(self.app, "asgi_handler", None)
+        return None if find is None else t.cast("NativeHandler | None", find(environ))
+
+    def _run_sync_in(
+        self, context: contextvars.Context, loop: asyncio.AbstractEventLoop
+    ) -> RunSync:
+        executor = self.executor
+
+        async def run_sync(func: cabc.Callable[..., T], *args: t.Any) -> T:
+            future: asyncio.Future[T] = loop.create_future()
+
+            def settle(done: concurrent.futures.Future[T]) -> None:
+                if future.cancelled():
+                    return
+                error = done.exception()
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(done.result())
+
+            def submit() -> None:
+                # Submitted from a callback, once the awaiting task's step has
+                # ended, and the task wakes only after the worker has left:
+                # one thread at a time is ever inside ``context``.
+                done = executor.submit(context.run, func, *args)
+                done.add_done_callback(
+                    lambda done: loop.call_soon_threadsafe(settle, done)
+                )
+
+            loop.call_soon(submit)
+            return await future
+
+        return run_sync
+
+    async def _respond_natively(
+        self,
+        native: NativeHandler,
+        send: Send,
+        loop: asyncio.AbstractEventLoop,
+        context: contextvars.Context,
+    ) -> None:
+        """Await the app's own coroutine for this request on the loop."""
+        started: list[Message] = []
+        run_sync = self._run_sync_in(context, loop)
+        body = await native(_start_response(started), run_sync)
+        if isinstance(body, (list, tuple)):
+            await _send_all(send, started[0], body)
+        elif isinstance(body, cabc.AsyncIterable):
+            await self._send_async(body, started, send)
+        else:
+            sent, whole = await run_sync(self._send_iterable, body, started, send, loop)
+            await _finish(send, started, sent, whole)
+
+    async def _send_async(
+        self, body: cabc.AsyncIterable[bytes], started: list[Message], send: Send
+    ) -> None:
+        sent = False
+        try:
+            async for chunk in body:
+                if not chunk:
+                    continue
+                if not sent:
+                    await send(started[0])
+                    sent = True
+                await send(
+                    {"type": "http.response.body", "body": chunk, "more_body": True}
+                )
+            if not sent:
+                await send(started[0])
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            close = getattr(body, "aclose", None)
+            if close is not None:
+                await close()
 
     def _respond(
         self,
         environ: dict[str, t.Any],
+        started: list[Message],
         send: Send,
         loop: asyncio.AbstractEventLoop,
-    ) -> None:
-        """Run the app in this worker thread and send its response."""
-        started: list[Message] = []
+    ) -> tuple[bool, bytes | None]:
+        """Run the app in this worker thread and send its response body; the
+        caller, back on the loop, ends the response (see :func:`_finish`).
+        """
+        body = self.app.wsgi_app(environ, _start_response(started))
+        return self._send_iterable(body, started, send, loop)
 
-        def emit(message: Message) -> None:
-            _wait(send(message), loop)
+    def _send_iterable(
+        self,
+        body: cabc.Iterable[bytes],
+        started: list[Message],
+        send: Send,
+        loop: asyncio.AbstractEventLoop,
+    ) -> tuple[bool, bytes | None]:
+        """Iterate a WSGI body in this worker thread, sending each chunk.
 
-        def start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: t.Any = None
-        ) -> cabc.Callable[[bytes], object]:
-            if exc_info is not None and started:
-                raise exc_info[1].with_traceback(exc_info[2])
-            started[:] = [
-                {
-                    "type": "http.response.start",
-                    "status": int(status.split(" ", 1)[0]),
-                    "headers": [
-                        (k.lower().encode("latin-1"), v.encode("latin-1"))
-                        for k, v in headers
-                    ],
-                }
-            ]
-            return _no_write
-
+        Return whether the response has started, and the whole body when it
+        was complete in its first chunk (the ``Content-Length`` says so):
+        the loop then sends it with the start, and the request has cost no
+        trip from this thread to the loop at all. Otherwise each send waits
+        for the server (flow control), so a slow client holds back the
+        iteration instead of filling memory; the start goes out with the
+        first chunk and the end is left to the loop.
+        """
         sent = False
-        body = self.app.wsgi_app(environ, start_response)
+        chunks = iter(body)
         try:
-            for chunk in body:
+            for chunk in chunks:
                 if not chunk:
                     continue
-                if not sent:
-                    emit(started[0])
+                if not sent and _declared_length(started[0]) == len(chunk):
+                    # Finish the iterable as any WSGI server would; it normally
+                    # ends right away, and nothing it yields is dropped.
+                    return False, chunk + b"".join(chunks)
+                message = {
+                    "type": "http.response.body",
+                    "body": chunk,
+                    "more_body": True,
+                }
+                if sent:
+                    _wait(send(message), loop)
+                else:
+                    _wait(_send_both(send, started[0], message), loop)
                     sent = True
-                emit({"type": "http.response.body", "body": chunk, "more_body": True})
-            if not sent:
-                emit(started[0])
-            emit({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
+        return sent, None
 
     async def _run_handler(self, func: Handler) -> None:
         if inspect.iscoroutinefunction(func):
@@ -332,6 +438,65 @@ def _on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
         return asyncio.get_running_loop() is loop
     except RuntimeError:
         return False
+
+
+def _start_response(
+    started: list[Message],
+) -> cabc.Callable[..., cabc.Callable[[bytes], object]]:
+    """A WSGI ``start_response`` that records the ASGI start message."""
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: t.Any = None
+    ) -> cabc.Callable[[bytes], object]:
+        if exc_info is not None and started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        started[:] = [
+            {
+                "type": "http.response.start",
+                "status": int(status.split(" ", 1)[0]),
+                "headers": [
+                    (k.lower().encode("latin-1"), v.encode("latin-1"))
+                    for k, v in headers
+                ],
+            }
+        ]
+        return _no_write
+
+    return start_response
+
+
+async def _send_both(send: Send, first: Message, second: Message) -> None:
+    await send(first)
+    await send(second)
+
+
+async def _finish(
+    send: Send, started: list[Message], sent: bool, whole: bytes | None
+) -> None:
+    """End a response whose body was iterated in a worker thread."""
+    if whole is not None:
+        await send(started[0])
+        await send({"type": "http.response.body", "body": whole})
+        return
+    if not sent:
+        await send(started[0])
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _declared_length(start: Message) -> int | None:
+    for name, value in start["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _send_all(send: Send, start: Message, body: cabc.Iterable[bytes]) -> None:
+    """Send a response whose body is already in memory, on the loop."""
+    await send(start)
+    await send({"type": "http.response.body", "body": b"".join(body)})
 
 
 def _no_write(data: bytes) -> object:

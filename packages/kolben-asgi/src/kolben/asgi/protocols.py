@@ -88,3 +88,38 @@ class WebSocketApp(ServedApp, t.Protocol):
         request context still pushed, before the connection closes with
         code 1011.
         """
+
+
+#: Run a sync callable in the adapter's thread pool, inside the request's own
+#: context (the same :class:`contextvars.Context` the request's task runs in),
+#: and await its result. Passed to a :data:`NativeHandler`.
+RunSync = cabc.Callable[..., cabc.Awaitable[t.Any]]
+
+#: The coroutine function an app returns from ``asgi_handler`` for a request it
+#: serves on the loop: called with a WSGI ``start_response`` and a
+#: :data:`RunSync`, it returns the body: a list or tuple of ``bytes`` (sent from
+#: the loop), an async iterable of ``bytes`` (consumed on the loop) or any other
+#: iterable (iterated in the thread pool).
+NativeHandler = cabc.Callable[
+    [cabc.Callable[..., t.Any], RunSync],
+    cabc.Awaitable["cabc.Iterable[bytes] | cabc.AsyncIterable[bytes]"],
+]
+
+
+class NativeApp(ServedApp, t.Protocol):
+    """An app that serves some requests as coroutines on the server's loop.
+
+    Optional: :class:`~kolben.asgi.ASGIAdapter` calls ``asgi_handler`` on the
+    loop for each HTTP request (on Python 3.11 and later). ``None`` sends the
+    request the WSGI way into the thread pool; a :data:`NativeHandler` is run
+    as a task on the loop, in the request's context, so an ``async def`` view
+    holds no thread while it awaits.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def asgi_handler(self, environ: WSGIEnvironment) -> NativeHandler | None:
+        """Return the coroutine function serving this request, or ``None``.
+
+        Called on the loop: it must not block (matching the URL is fine).
+        """
