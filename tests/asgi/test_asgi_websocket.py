@@ -8,14 +8,11 @@ import asyncio
 import collections.abc as cabc
 import contextlib
 import logging
-import socket
-import threading
 import time
 import typing as t
 
 import httpx
 import pytest
-import uvicorn
 from websockets.asyncio.client import connect as connect_async
 from websockets.exceptions import ConnectionClosed
 from websockets.exceptions import InvalidStatus
@@ -24,29 +21,6 @@ from websockets.sync.client import connect
 import flask
 from flask import websocket
 from kolben.asgi import WebSocketDisconnect
-
-
-@contextlib.contextmanager
-def serve(app: t.Any) -> cabc.Iterator[str]:
-    """Run ``app`` under uvicorn in a thread; yield its ``host:port``."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, lifespan="on", log_level="info")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive(), "uvicorn did not start"
-            assert time.monotonic() < deadline, "uvicorn did not start in 10 s"
-            time.sleep(0.01)
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def make_app() -> flask.Flask:
@@ -213,9 +187,12 @@ def app() -> flask.Flask:
 
 
 @pytest.fixture(scope="module")
-def host(app: flask.Flask) -> cabc.Iterator[str]:
-    with serve(app.asgi_app) as host:
-        yield host
+def host(
+    app: flask.Flask,
+    in_thread: cabc.Callable[[t.Any], contextlib.AbstractContextManager[str]],
+) -> cabc.Iterator[str]:
+    with in_thread(app.asgi_app) as url:
+        yield url.removeprefix("http://")
 
 
 def test_echo_text_and_bytes(host: str) -> None:
