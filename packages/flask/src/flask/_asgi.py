@@ -237,15 +237,7 @@ def _body(
     app_iter = response(environ, start_response)
     if isinstance(inner, cabc.AsyncIterator):
         status = response.status_code
-        if (
-            environ["REQUEST_METHOD"] == "HEAD"
-            or 100 <= status < 200
-            or status
-            in (
-                204,
-                304,
-            )
-        ):
+        if environ["REQUEST_METHOD"] == "HEAD" or status < 200 or status in (204, 304):
             app_iter.close()  # type: ignore[attr-defined]
             return []
         return _encoded(inner, app_iter)
