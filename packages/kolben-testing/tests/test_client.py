@@ -53,6 +53,33 @@ def test_environ_base_can_be_changed_and_overridden(wsgi_app: t.Any) -> None:
     assert rv.json["HTTP_USER_AGENT"] == "Bar"
 
 
+def test_repeated_requests_follow_changes_and_are_independent(app: t.Any) -> None:
+    seen: list[t.Any] = []
+
+    @app.route("/url")
+    def url() -> str:
+        seen.append(request._get_current_object())  # type: ignore[attr-defined]
+        request.environ["changed.by.app"] = True
+        return f"{request.url} {request.remote_addr}"
+
+    client = app.test_client()
+    first = client.get("/url")
+    again = client.get("/url")
+    assert first.text == again.text == "http://localhost/url 127.0.0.1"
+    # Each request has its own environ and body stream, as if built anew.
+    assert first.request.environ is not again.request.environ
+    assert first.request.input_stream is not again.request.input_stream
+    assert "changed.by.app" not in again.request.environ
+    assert again.request.environ["werkzeug.request"] is again.request
+    assert seen[0] is not seen[1]
+
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert client.get("/url").text == "http://localhost/url 10.0.0.9"
+    app.config.update(SERVER_NAME="example.com", APPLICATION_ROOT="/root")
+    assert client.get("/url").text == "http://example.com/root/url 10.0.0.9"
+    assert client.post("/url").request.method == "POST"
+
+
 def test_cookies_are_kept_and_redirects_followed(wsgi_app: t.Any) -> None:
     client = FlaskClient(wsgi_app)
     rv = client.get("/login?name=ada", follow_redirects=True)

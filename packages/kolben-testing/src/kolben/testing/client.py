@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import importlib.metadata
+import sys
 import typing as t
 from contextlib import contextmanager
 from contextlib import ExitStack
 from contextlib import nullcontext
 from copy import copy
+from io import BytesIO
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -19,6 +21,7 @@ from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_current_url
 
+from .environ import _locate
 from .environ import EnvironBuilder
 
 if t.TYPE_CHECKING:
@@ -32,6 +35,9 @@ if t.TYPE_CHECKING:
 PRESERVE_CONTEXT_KEY = "werkzeug.debug.preserve_context"
 
 _USER_AGENT = f"Werkzeug/{importlib.metadata.version('werkzeug')}"
+
+#: How many distinct plain requests a client remembers the environ of.
+_ENVIRON_MEMO_SIZE = 64
 
 
 class FlaskClient(werkzeug.test.Client):
@@ -94,6 +100,9 @@ class FlaskClient(werkzeug.test.Client):
         # those the app handed over during the request being made.
         self._preserved = ExitStack()
         self._handed_over: list[t.ContextManager[t.Any]] = []
+        # The environs the builder made for plain requests (a path and a
+        # method, nothing else), by everything they were built from.
+        self._environ_memo: dict[t.Hashable, WSGIEnvironment] = {}
 
     def open(
         self,
@@ -182,11 +191,52 @@ class FlaskClient(werkzeug.test.Client):
             **kwargs,
             "environ_base": self._copy_environ(kwargs.get("environ_base") or {}),
         }
+        key = self._plain_request_key(args, kwargs)
+        if key is not None:
+            memo = self._environ_memo.get(key)
+            if memo is not None:
+                # What the builder would make again: the same values, a fresh
+                # empty body and the current error stream.
+                environ = {**memo, "wsgi.input": BytesIO(), "wsgi.errors": sys.stderr}
+                return EnvironBuilder.request_class(environ)
         builder = EnvironBuilder(self.application, *args, **kwargs)
         try:
-            return builder.get_request()
+            request = builder.get_request()
         finally:
             builder.close()
+        if key is not None and len(self._environ_memo) < _ENVIRON_MEMO_SIZE:
+            memo = request.environ.copy()
+            # The request puts itself there; the next one will put itself.
+            memo.pop("werkzeug.request", None)
+            self._environ_memo[key] = memo
+        return request
+
+    def _plain_request_key(
+        self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
+    ) -> t.Hashable | None:
+        """Return what a request of just a path and a method is built from
+        (the path, the method, the app's location, the environ base), or
+        ``None`` for any other request, which is built anew each time.
+
+        :meta private:
+        """
+        if kwargs.keys() - {"method", "environ_base"} or len(args) > 1:
+            return None
+        path = args[0] if args else "/"
+        method = kwargs.get("method", "GET")
+        if type(path) is not str or type(method) is not str:
+            return None
+        base = kwargs["environ_base"]
+        # Only text values: an equal object would otherwise stand in for the
+        # one passed.
+        if not all(type(value) is str for value in base.values()):
+            return None
+        return (
+            path,
+            method,
+            _locate(self.application, path, None, None),
+            tuple(base.items()),
+        )
 
     def run_wsgi_app(
         self, environ: WSGIEnvironment, buffered: bool = False
