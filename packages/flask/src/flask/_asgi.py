@@ -37,6 +37,7 @@ from kolben.sessions import SecureCookieSessionInterface
 
 from ._pipeline import request_chain
 from ._pipeline import RequestPipeline
+from ._pipeline import session_opens_lazily
 from .signals import request_finished
 from .signals import request_started
 
@@ -150,10 +151,7 @@ async def _dispatch(
 
 
 def _before(app: Flask, ctx: RequestContext) -> ResponseReturnValue | None:
-    interface = app.session_interface
-    if type(interface) is not SecureCookieSessionInterface and not getattr(
-        interface, "opens_lazily", False
-    ):
+    if not session_opens_lazily(app.session_interface):
         # As wsgi_app does for such interfaces: open at the start.
         ctx.session  # noqa: B018
     app._got_first_request = True
@@ -192,15 +190,11 @@ def _has_body(environ: WSGIEnvironment) -> bool:
 
 def _prepares(app: Flask, chain: tuple[str, ...]) -> bool:
     """Whether anything runs before the view (each may block)."""
-    interface = app.session_interface
     return bool(
         request_started.receivers
         or app.url_value_preprocessors_for(chain)
         or app.before_request_funcs_for(chain)
-        or (
-            type(interface) is not SecureCookieSessionInterface
-            and not getattr(interface, "opens_lazily", False)
-        )
+        or not session_opens_lazily(app.session_interface)
     )
 
 

@@ -102,6 +102,21 @@ def _bad_return_value(rv: object) -> str:
     )
 
 
+def session_opens_lazily(interface: t.Any) -> bool:
+    """Whether a request may leave ``interface``'s session unopened until it
+    is first used (and skip saving it when it never is).
+
+    True for the default cookie interface (that class exactly: a subclass may
+    count on being opened on every request, as in Flask) and for an interface
+    that says so with a true ``opens_lazily`` attribute, as kolben.sessions'
+    server-side interface does. Any other interface is opened at the start
+    of every request, as Flask does.
+    """
+    return type(interface) is SecureCookieSessionInterface or bool(
+        getattr(interface, "opens_lazily", False)
+    )
+
+
 class RequestPipeline:
     """Mixin with the request handling methods of ``Flask``.
 
@@ -181,12 +196,7 @@ class RequestPipeline:
         try:
             try:
                 ctx.push()
-                interface = self.session_interface
-                if type(interface) is not SecureCookieSessionInterface and not (
-                    getattr(interface, "opens_lazily", False)
-                ):
-                    # Other interfaces may rely on Flask opening the session at
-                    # the start of every request; the default one opens lazily.
+                if not session_opens_lazily(self.session_interface):
                     ctx.session  # noqa: B018
                 response = self.full_dispatch_request()
             except Exception as e:
@@ -394,10 +404,7 @@ class RequestPipeline:
     def _save_session(self, ctx: RequestContext, response: Response) -> Response:
         app: t.Any = self
         interface = self.session_interface
-        if not ctx.session_is_open and (
-            type(interface) is SecureCookieSessionInterface
-            or getattr(interface, "opens_lazily", False)
-        ):
+        if not ctx.session_is_open and session_opens_lazily(interface):
             # The request never used its session. It only needs saving when
             # the client sent a session cookie that may need refreshing.
             if not interface.should_open_to_refresh(app, ctx.request):
@@ -410,14 +417,15 @@ class RequestPipeline:
             if not interface.is_null_session(session):
                 interface.save_session(app, session, response)
         except HTTPException as e:
-            if not getattr(interface, "opens_lazily", False):
+            from kolben.sessions.store import SessionStoreError
+
+            if not isinstance(e, SessionStoreError):
                 raise
             if not used:
                 # Only an expiry refresh failed (the store logged it): the
                 # request never used its session, so its answer stands.
                 return response
-            # A server-side store failed (kolben.sessions' SessionStoreError,
-            # a 503 naming the store): that is the answer, not a 500.
+            # The store failed (a 503 naming it): that is the answer, not a 500.
             return self.make_response(e)
         return response
 
