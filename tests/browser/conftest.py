@@ -178,6 +178,7 @@ class Server:
         listener.bind(("127.0.0.1", 0))
         listener.listen(64)
         port = listener.getsockname()[1]
+        self._name = "uvicorn" if asgi else "gunicorn"
         #: Where the app is served, without a trailing slash.
         self.url = f"http://127.0.0.1:{port}"
         #: gunicorn's own log and the access log.
@@ -226,13 +227,16 @@ class Server:
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)
         self.stop()
-        pytest.fail(f"gunicorn did not serve {self.url}:\n{self.log.read_text()}")
+        pytest.fail(f"{self._name} did not serve {self.url}:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        """Stop gunicorn: quick shutdown (SIGINT), then by force."""
+        """Stop the server: its quick clean shutdown, then by force."""
         if self._process.poll() is None:
-            # SIGTERM would wait for idle keep-alive connections to time out.
-            self._process.send_signal(signal.SIGINT)
+            # gunicorn: SIGTERM would wait for idle keep-alive connections to
+            # time out. uvicorn: SIGTERM shuts down cleanly, while SIGINT
+            # ends the process with a KeyboardInterrupt traceback.
+            quick = signal.SIGTERM if self._name == "uvicorn" else signal.SIGINT
+            self._process.send_signal(quick)
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:

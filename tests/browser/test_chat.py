@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 import collections.abc as cabc
-import os
-import pathlib
-import signal
-import socket
-import subprocess
-import sys
-import time
 import typing as t
-import urllib.error
-import urllib.request
 
 import pytest
 from playwright.sync_api import Browser
@@ -21,83 +12,19 @@ from playwright.sync_api import Page
 
 if t.TYPE_CHECKING:
     from conftest import Screenshots
+    from conftest import Server
 
 pytestmark = pytest.mark.browser
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "docs" / "examples" / "chat"
-
-# uvicorn serves the listening socket this test bound, so no other process
-# can take the port in between.
-SERVE = (
-    "import socket, sys, uvicorn\n"
-    "from chat import app\n"
-    "sock = socket.socket(fileno=int(sys.argv[1]))\n"
-    "config = uvicorn.Config(app.asgi_app, log_level='warning')\n"
-    "uvicorn.Server(config).run(sockets=[sock])\n"
-)
-
-
-def example_env() -> dict[str, str]:
-    """The environment of a process serving the example with our ``flask``
-    (the browser conftest's rule; its helpers are fixtures-only there).
-    """
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(EXAMPLE), env.get("PYTHONPATH", "")) if p
-    )
-    for name in ("FLASK_APP", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI"):
-        env.pop(name, None)
-    found = subprocess.run(
-        [sys.executable, "-c", "import flask; print(flask.__file__)"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    override = os.environ.get("KOLBEN_IMPORT_ROOT")
-    root = pathlib.Path(override).resolve() if override else ROOT / "packages"
-    assert pathlib.Path(found).resolve().is_relative_to(root), found
-    return env
-
 
 @pytest.fixture
-def chat(tmp_path: pathlib.Path) -> cabc.Iterator[str]:
+def chat(serve: cabc.Callable[..., Server]) -> cabc.Iterator[str]:
     """The chat example under a real uvicorn process; yields its base URL."""
-    env = example_env()
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    log = tmp_path / "uvicorn.log"
-    with log.open("w") as out, listener:
-        listener.set_inheritable(True)
-        process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(listener.fileno())],
-            env=env,
-            pass_fds=[listener.fileno()],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=10):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"uvicorn did not serve {url}:\n{log.read_text()}")
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    assert "Traceback" not in log.read_text(), log.read_text()
+    server = serve("chat", "chat:create_app()", asgi=True)
+    yield server.url
+    server.stop()
+    log = server.log.read_text()
+    assert "Traceback" not in log, log
 
 
 def join(page: Page, url: str, name: str) -> None:
