@@ -220,31 +220,6 @@ class RedisStore:
     def _key(self, sid: str) -> bytes:
         return (self.key_prefix + sid).encode(*self._encoding)
 
-    def _send(self, conn: t.Any, packed: list[bytes]) -> t.Any:
-        try:
-            conn.send_packed_command(packed)
-            return conn.read_response(disable_decoding=True)
-        except self._broken:
-            conn.disconnect()
-            raise
-        except BaseException as e:
-            if not isinstance(e, self._errors):
-                # Interrupted mid-reply: the connection's state is unknown.
-                conn.disconnect()
-            raise
-
-    def _checkout(self) -> t.Any:
-        try:
-            return self._idle.pop()
-        except IndexError:
-            return self._pool.get_connection(*self._name_args)
-
-    def _checkin(self, conn: t.Any) -> None:
-        if len(self._idle) < _KEEP_IDLE:
-            self._idle.append(conn)
-        else:
-            self._pool.release(conn)
-
     def _command(self, head: tuple[bytes, ...], *args: bytes) -> t.Any:
         """Run the command ``head + args`` and return its raw reply; ``head``
         is the part that stays the same from call to call (the command's
@@ -256,16 +231,35 @@ class RedisStore:
         # Packed here: every argument is already bytes, which spares
         # redis-py's packer its checks of each argument's type.
         packed = _pack(head, args)
-        conn = self._checkout()
+        # The checkout and checkin, written out: this runs twice a request.
         try:
-            try:
-                return self._send(conn, packed)
-            except self._closed:
-                # A connection the server closed since it was last used
-                # (a restart, an idle timeout): once more, reconnected.
-                return self._send(conn, packed)
+            conn = self._idle.pop()
+        except IndexError:
+            conn = self._pool.get_connection(*self._name_args)
+        try:
+            for last in (False, True):
+                try:
+                    conn.send_packed_command(packed)
+                    return conn.read_response(disable_decoding=True)
+                except self._broken as e:
+                    conn.disconnect()
+                    # A connection the server closed since it was last used
+                    # (a restart, an idle timeout): once more, reconnected.
+                    if last or not isinstance(e, self._closed):
+                        raise
+                except BaseException as e:
+                    if not isinstance(e, self._errors):
+                        # Interrupted mid-reply: the connection's state is
+                        # unknown.
+                        conn.disconnect()
+                    raise
+            raise AssertionError("unreachable")
         finally:
-            self._checkin(conn)
+            idle = self._idle
+            if len(idle) < _KEEP_IDLE:
+                idle.append(conn)
+            else:
+                self._pool.release(conn)
 
     def _run(self, script: _Script, key: bytes, *args: bytes) -> t.Any:
         """Run ``script`` on ``key`` with one ``EVALSHA``."""
@@ -278,7 +272,9 @@ class RedisStore:
     def load(self, sid: str) -> Record | None:
         """Return the live record of ``sid``: one ``GET``."""
         try:
-            value = self._command((b"GET",), self._key(sid))
+            value = self._command(
+                (b"GET",), (self.key_prefix + sid).encode(*self._encoding)
+            )
         except self._errors as e:
             raise self._fail(e, "load") from e
         if value is None:
@@ -305,7 +301,7 @@ class RedisStore:
         try:
             result = self._run(
                 self._cas,
-                self._key(sid),
+                (self.key_prefix + sid).encode(*self._encoding),
                 b"%010d" % version,
                 b"%010d:%010d:" % (version + 1, int(expires)) + data,
                 b"%d" % _seconds_until(expires),

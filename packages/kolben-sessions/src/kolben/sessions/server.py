@@ -116,6 +116,8 @@ class ServerSideSession(SecureCookieSession):
         self._deleted: set[str] = set()
         self._replace = False
         self._regenerate = False
+        # Whether the response being saved to has Vary: Cookie already.
+        self._varied = False
 
     @property
     def permanent(self) -> bool:
@@ -564,10 +566,12 @@ class ServerSideSessionInterface(SessionInterface):
             if not limit or len(header) <= limit:
                 # Exactly what set_cookie adds, without building it again.
                 response.headers.add("Set-Cookie", header)
-                _vary_on_cookie(response)
+                if not session._varied:
+                    _vary_on_cookie(response)
                 return
         response.set_cookie(name, value, expires=expires, **attributes)
-        _vary_on_cookie(response)
+        if not session._varied:
+            _vary_on_cookie(response)
 
     def _delete_cookie(self, app: SessionApp, response: Response) -> None:
         response.delete_cookie(
@@ -595,9 +599,11 @@ class ServerSideSessionInterface(SessionInterface):
         accessed = session.accessed
         if accessed:
             _vary_on_cookie(response)
+            session._varied = True
         try:
             self._save(app, session, response)
         finally:
+            session._varied = False
             if session.accessed != accessed:
                 session.accessed = accessed
 
