@@ -6,6 +6,7 @@ configured differently).
 
 from __future__ import annotations
 
+import time
 import typing as t
 
 import pytest
@@ -108,6 +109,32 @@ def test_differently_configured_clients_work(
     client_object, client, store = make(redis_server, **options)
     for n in range(1, 4):
         assert client.get("/write").text == str(n)
+    store.close()
+    client_object.close()
+
+
+@pytest.mark.parametrize("size", [0, 5999, 6000, 6001, 300_000])
+def test_records_of_every_size_are_stored_byte_for_byte(
+    redis_server: t.Any, size: int
+) -> None:
+    # Past 6000 bytes the value leaves as a buffer of its own rather than
+    # copied into the command: either way Redis gets exactly these bytes,
+    # protocol characters and all, under the prefixed key.
+    from kolben.sessions import RedisStore
+
+    client_object = redis.Redis.from_url(redis_server.url)
+    store = RedisStore(client_object, key_prefix="sessiön:")
+    data = (b"\r\n$*" + bytes(range(256)) * (size // 256 + 1))[:size]
+    sid = "s" * 43
+    expires = int(time.time()) + 60
+    assert store.save(sid, data, expires, 0) == 1
+    assert store.load(sid) == (data, 1, expires)
+    assert client_object.exists("sessiön:" + sid) == 1
+    assert store.save(sid, data + b"!", expires, 0) is None
+    assert store.save(sid, data + b"!", expires, 1) == 2
+    assert store.load(sid) == (data + b"!", 2, expires)
+    store.delete(sid)
+    assert store.load(sid) is None
     store.close()
     client_object.close()
 

@@ -321,6 +321,65 @@ def test_the_size_limit_is_a_clear_error() -> None:
         Client(app).get("/set/big/" + "x" * 200)
 
 
+def test_the_cookie_header_is_werkzeugs_on_every_response() -> None:
+    # The header is remembered between responses of one session: it stays
+    # byte for byte what werkzeug's set_cookie writes for the same values.
+    app = make_app(
+        MemoryStore(),
+        SESSION_COOKIE_DOMAIN="example.org",
+        SESSION_COOKIE_PATH="/app",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PARTITIONED=True,
+    )
+    # The cookie is for another host, so it is sent by hand.
+    client = Client(app, use_cookies=False)
+    cookie = None
+    for n in range(3):
+        headers = {"Cookie": f"session={cookie}"} if cookie else {}
+        response = client.get(f"/set/n/{n}", headers=headers)
+        (header,) = response.headers.getlist("Set-Cookie")
+        sent, cookie = cookie, header.split(";")[0].split("=", 1)[1]
+        assert sent in (None, cookie)
+        expires = header.split("Expires=")[1].split(";")[0]
+        expected = Response()
+        expected.set_cookie(
+            "session",
+            cookie,
+            expires=expires,
+            path="/app",
+            domain="example.org",
+            secure=True,
+            httponly=True,
+            samesite="Lax",
+            partitioned=True,
+        )
+        assert header == expected.headers["Set-Cookie"]
+        assert response.headers["Vary"] == "Cookie"
+    assert client.get("/read", headers={"Cookie": f"session={cookie}"}).text == (
+        "[('n', '2')]"
+    )
+    # A setting changed while the app runs shows in the next response.
+    app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
+    response = client.get("/set/n/9", headers={"Cookie": f"session={cookie}"})
+    assert "SameSite=Strict" in response.headers["Set-Cookie"]
+    assert response.headers["Set-Cookie"].startswith(f"session={cookie};")
+
+
+def test_a_too_large_cookie_warns_on_every_response(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from werkzeug.sansio.response import Response as SansIOResponse
+
+    app = make_app(MemoryStore())
+    client = Client(app)
+    monkeypatch.setattr(SansIOResponse, "max_cookie_size", 40)
+    for n in range(2):
+        with pytest.warns(UserWarning, match="cookie is too large"):
+            response = client.get(f"/set/n/{n}")
+        assert response.headers["Set-Cookie"].startswith("session=")
+
+
 def test_records_expire_with_the_session_lifetime(store: t.Any) -> None:
     app = make_app(store, SESSION_NON_PERMANENT_LIFETIME=timedelta(hours=2))
     app.permanent_session_lifetime = timedelta(days=3)

@@ -43,7 +43,9 @@ from datetime import timedelta
 
 from itsdangerous import BadSignature
 from itsdangerous import Signer
+from werkzeug.http import dump_cookie
 from werkzeug.http import http_date
+from werkzeug.sansio.response import Response as _SansIOResponse
 
 from .sessions import _vary_on_cookie
 from .sessions import SecureCookieSession
@@ -114,6 +116,8 @@ class ServerSideSession(SecureCookieSession):
         self._deleted: set[str] = set()
         self._replace = False
         self._regenerate = False
+        # Whether the response being saved to has Vary: Cookie already.
+        self._varied = False
 
     @property
     def permanent(self) -> bool:
@@ -220,6 +224,39 @@ def _http_date(timestamp: int) -> str:
     """The cookie's ``Expires`` text for a Unix second, as werkzeug writes
     it; one per second rather than one per response."""
     return http_date(timestamp)
+
+
+_stock_set_cookie = _SansIOResponse.set_cookie
+
+
+@functools.lru_cache(maxsize=256)
+def _set_cookie_header(
+    name: str,
+    value: str,
+    expires: str | None,
+    path: str | None,
+    domain: str | None,
+    secure: bool,
+    httponly: bool,
+    samesite: str | None,
+    partitioned: bool,
+) -> str:
+    """The ``Set-Cookie`` header werkzeug's ``set_cookie`` writes for these
+    arguments. Remembered, since each response of a session sets the same
+    cookie, its ``Expires`` changing once a second; the size check (which
+    warns) is left to the caller, so it is made on every response."""
+    return dump_cookie(
+        name,
+        value,
+        expires=expires,
+        path=path,
+        domain=domain,
+        secure=secure,
+        httponly=httponly,
+        max_size=0,
+        samesite=samesite,
+        partitioned=partitioned,
+    )
 
 
 def _lifetime(value: t.Any, default: timedelta) -> float:
@@ -520,13 +557,21 @@ class ServerSideSessionInterface(SessionInterface):
         if session.permanent:
             lifetime = app.permanent_session_lifetime.total_seconds()
             expires = _http_date(int(time.time() + lifetime))
-        response.set_cookie(
-            self.get_cookie_name(app),
-            self._session_cookie(app, session),
-            expires=expires,
-            **self._cookie_attributes(app),
-        )
-        _vary_on_cookie(response)
+        name = self.get_cookie_name(app)
+        value = self._session_cookie(app, session)
+        attributes = self._cookie_attributes(app)
+        if type(response).set_cookie is _stock_set_cookie:
+            header = _set_cookie_header(name, value, expires, **attributes)
+            limit = response.max_cookie_size
+            if not limit or len(header) <= limit:
+                # Exactly what set_cookie adds, without building it again.
+                response.headers.add("Set-Cookie", header)
+                if not session._varied:
+                    _vary_on_cookie(response)
+                return
+        response.set_cookie(name, value, expires=expires, **attributes)
+        if not session._varied:
+            _vary_on_cookie(response)
 
     def _delete_cookie(self, app: SessionApp, response: Response) -> None:
         response.delete_cookie(
@@ -554,9 +599,11 @@ class ServerSideSessionInterface(SessionInterface):
         accessed = session.accessed
         if accessed:
             _vary_on_cookie(response)
+            session._varied = True
         try:
             self._save(app, session, response)
         finally:
+            session._varied = False
             if session.accessed != accessed:
                 session.accessed = accessed
 
