@@ -14,7 +14,6 @@ Needs the ``redis`` package: ``pip install kolben-sessions[redis]``.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import inspect
 import logging
@@ -65,36 +64,6 @@ return 1
 #: commands: enough for the threads of a busy worker.
 _KEEP_IDLE = 32
 
-#: Past this many bytes a value is sent as a buffer of its own rather than
-#: copied into the command (redis-py draws the line at the same place).
-_COPY_LIMIT = 6000
-
-
-@functools.lru_cache(maxsize=64)
-def _packed_head(head: tuple[bytes, ...], count: int) -> bytes:
-    """The start of a command of ``count`` arguments in the Redis protocol,
-    up to the end of its first arguments, ``head``."""
-    return b"*%d\r\n" % count + b"".join(
-        b"$%d\r\n%b\r\n" % (len(arg), arg) for arg in head
-    )
-
-
-def _pack(head: tuple[bytes, ...], args: tuple[bytes, ...]) -> list[bytes]:
-    """The command ``head + args`` in the Redis protocol, as the buffers to
-    send: one, unless a large value goes out as it is rather than copied."""
-    buffers: list[bytes] = []
-    buffer = _packed_head(head, len(head) + len(args))
-    for arg in args:
-        size = len(arg)
-        if size > _COPY_LIMIT:
-            buffers.append(buffer + b"$%d\r\n" % size)
-            buffers.append(arg)
-            buffer = b"\r\n"
-        else:
-            buffer += b"$%d\r\n%b\r\n" % (size, arg)
-    buffers.append(buffer)
-    return buffers
-
 
 def _seconds_until(expires: float) -> int:
     return max(1, math.ceil(expires - time.time()))
@@ -131,8 +100,6 @@ class _Script:
     def __init__(self, source: str) -> None:
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest().encode()
-        #: The command that runs it on one key, before the key.
-        self.call = (b"EVALSHA", self.sha, b"1")
 
 
 class RedisStore:
@@ -141,8 +108,7 @@ class RedisStore:
     Each request costs one round trip to load (``GET``) and one to save (an
     ``EVALSHA`` that compares and sets). With a plain ``redis.Redis`` client
     the store sends those commands on a connection of the client's own pool
-    directly, packed by the store from arguments that are already bytes,
-    skipping redis-py's per-command bookkeeping; a connection that
+    directly, skipping redis-py's per-command bookkeeping; a connection that
     breaks is dropped and the command tried once more on a fresh one. Any
     other client object (Sentinel masters are plain clients too; a
     ``RedisCluster``; a client pinned to one connection) is called through
@@ -155,8 +121,7 @@ class RedisStore:
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.1.0
-        Commands go straight to a pooled connection of a plain client, packed
-        by the store.
+        Commands go straight to a pooled connection of a plain client.
     """
 
     name = "redis"
@@ -185,13 +150,6 @@ class RedisStore:
         self.client = client
         #: The prefix of every session key.
         self.key_prefix = key_prefix
-        # Keys go out as bytes, encoded as the client would encode them.
-        encoder = getattr(client, "get_encoder", None)
-        encoder = encoder() if encoder is not None else None
-        self._encoding: tuple[str, str] = (
-            getattr(encoder, "encoding", "utf-8"),
-            getattr(encoder, "encoding_errors", "strict"),
-        )
         self._cas = _Script(_CAS_SCRIPT)
         self._touch = _Script(_TOUCH_SCRIPT)
         # Only a plain client whose commands each take a connection from its
@@ -217,20 +175,10 @@ class RedisStore:
         _log.error("Redis session store: %s failed: %s", action, error)
         return SessionStoreError(self.name, f"{action}: {error}")
 
-    def _key(self, sid: str) -> bytes:
-        return (self.key_prefix + sid).encode(*self._encoding)
-
-    def _command(self, head: tuple[bytes, ...], *args: bytes) -> t.Any:
-        """Run the command ``head + args`` and return its raw reply; ``head``
-        is the part that stays the same from call to call (the command's
-        name, a script's hash)."""
+    def _command(self, *args: t.Any) -> t.Any:
+        """Run one command and return its raw reply."""
         if self._pool is None:
-            # Words as text, as a cluster client expects them when it routes
-            # a command by its name (``SCRIPT LOAD`` to every primary).
-            return self.client.execute_command(*(w.decode() for w in head), *args)
-        # Packed here: every argument is already bytes, which spares
-        # redis-py's packer its checks of each argument's type.
-        packed = _pack(head, args)
+            return self.client.execute_command(*args)
         # The checkout and checkin, written out: this runs twice a request.
         try:
             conn = self._idle.pop()
@@ -239,7 +187,7 @@ class RedisStore:
         try:
             for last in (False, True):
                 try:
-                    conn.send_packed_command(packed)
+                    conn.send_command(*args)
                     return conn.read_response(disable_decoding=True)
                 except self._broken as e:
                     conn.disconnect()
@@ -261,20 +209,18 @@ class RedisStore:
             else:
                 self._pool.release(conn)
 
-    def _run(self, script: _Script, key: bytes, *args: bytes) -> t.Any:
+    def _run(self, script: _Script, key: str, *args: t.Any) -> t.Any:
         """Run ``script`` on ``key`` with one ``EVALSHA``."""
         try:
-            return self._command(script.call, key, *args)
+            return self._command("EVALSHA", script.sha, b"1", key, *args)
         except self._no_script:
-            self._command((b"SCRIPT", b"LOAD"), script.source.encode())
-            return self._command(script.call, key, *args)
+            self._command("SCRIPT", "LOAD", script.source)
+            return self._command("EVALSHA", script.sha, b"1", key, *args)
 
     def load(self, sid: str) -> Record | None:
         """Return the live record of ``sid``: one ``GET``."""
         try:
-            value = self._command(
-                (b"GET",), (self.key_prefix + sid).encode(*self._encoding)
-            )
+            value = self._command("GET", self.key_prefix + sid)
         except self._errors as e:
             raise self._fail(e, "load") from e
         if value is None:
@@ -299,9 +245,10 @@ class RedisStore:
         """Compare-and-set the record of ``sid`` on ``version``, atomically in
         Redis: one ``EVALSHA``."""
         try:
+            # Bytes, which redis-py sends as they are.
             result = self._run(
                 self._cas,
-                (self.key_prefix + sid).encode(*self._encoding),
+                self.key_prefix + sid,
                 b"%010d" % version,
                 b"%010d:%010d:" % (version + 1, int(expires)) + data,
                 b"%d" % _seconds_until(expires),
@@ -313,7 +260,7 @@ class RedisStore:
     def delete(self, sid: str) -> None:
         """Remove the record of ``sid``."""
         try:
-            self._command((b"DEL",), self._key(sid))
+            self._command("DEL", self.key_prefix + sid)
         except self._errors as e:
             raise self._fail(e, "delete") from e
 
@@ -321,17 +268,12 @@ class RedisStore:
         """Extend ``sid``'s record with ``EXPIRE`` and rewrite the expiry in its
         header in place (``SETRANGE``), leaving its data alone: one
         ``EVALSHA``."""
-        key = self._key(sid)
+        key = self.key_prefix + sid
         try:
             if expires <= time.time():
-                self._command((b"DEL",), key)
+                self._command("DEL", key)
             else:
-                self._run(
-                    self._touch,
-                    key,
-                    b"%d" % int(expires),
-                    b"%d" % _seconds_until(expires),
-                )
+                self._run(self._touch, key, int(expires), _seconds_until(expires))
         except self._errors as e:
             raise self._fail(e, "touch") from e
 
