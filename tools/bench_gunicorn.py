@@ -372,9 +372,11 @@ def table(results: dict[str, t.Any], settings: dict[str, t.Any]) -> str:
         return f"{text} ({calls:.0f} calls)" if calls else text
 
     pinned = ", wrk pinned to its own CPU" if settings.get("pin") else ""
+    rounds = settings["repeats"]
     lines = [
-        f"| end to end: gunicorn (2 sync workers) + wrk, {settings['repeats']}"
-        f" rounds x {settings['seconds']:g} s{pinned} | ours req/s | upstream req/s"
+        f"| end to end: gunicorn (2 sync workers) + wrk, {rounds}"
+        f" round{'s' if rounds != 1 else ''} x {settings['seconds']:g} s{pinned}"
+        " | ours req/s | upstream req/s"
         " | werkzeug floor req/s | bare WSGI req/s | ours/upstream"
         " | bare/upstream (ceiling) | ours/floor | ours p99 ms | upstream p99 ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
