@@ -14,8 +14,10 @@ Run it through hatch, so "ours" is the workspace environment::
 
     hatch run bench                  # full run, prints Markdown tables
     hatch run bench --smoke          # a few milliseconds per scenario (CI)
-    hatch run bench --e2e            # also gunicorn + wrk over loopback, and
-                                     # the ASGI targets under uvicorn (bench_asgi)
+    hatch run bench --e2e            # also gunicorn + wrk over loopback
+                                     # (bench_gunicorn), and the ASGI
+                                     # targets under uvicorn (bench_asgi)
+    hatch run bench --e2e-only       # only those
     hatch run bench -s hello -s 404  # only some scenarios
 
 Upstream Flask 3.1.3 is installed by the tool into a throwaway virtualenv under
@@ -25,7 +27,9 @@ Flask-Session 0.8 (and Flask-SQLAlchemy, redis) for the ``session-sqlite`` and
 ``redis-server`` on a free port for the latter (skipped when none is
 installed). Each repeat runs every target in a fresh process, alternating
 targets, and the tables show medians. ``--e2e`` serves the hello and session
-scenarios with gunicorn (2 sync workers) under ``wrk`` (Debian's ``wrk``).
+scenarios with gunicorn (2 sync workers) under ``wrk`` (Debian's ``wrk``),
+next to the werkzeug floor and a bare WSGI callable, the ceiling
+(``tools/bench_gunicorn.py`` says how).
 Results are also written as JSON (``--json``, default ``.cache/bench/results.json``).
 CI runs only the smoke mode and never asserts on timings.
 """
@@ -36,7 +40,6 @@ import argparse
 import json
 import os
 import pathlib
-import re
 import shutil
 import socket
 import statistics
@@ -45,9 +48,9 @@ import sys
 import tempfile
 import time
 import typing as t
-import urllib.request
 
 import bench_asgi
+import bench_gunicorn
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "bench"
@@ -262,81 +265,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def end_to_end(python: str, scenario: str, seconds: int) -> dict[str, float]:
-    """Serve one scenario with gunicorn (sync workers) on loopback, load it with wrk."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        sys.exit("--e2e needs wrk (apt-get install -y wrk)")
-    port = free_port()
-    cookie: str | None = None
-    app_module = tempfile.mkdtemp(prefix="kolben-e2e-")
-    pathlib.Path(app_module, "bench_e2e.py").write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(WORKER.parent)!r})\n"
-        "from bench_scenarios import flask_scenarios\n"
-        f"app = flask_scenarios()[{scenario!r}].app\n"
-    )
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-k",
-            "sync",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--chdir",
-            app_module,
-            "bench_e2e:app",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    headers: list[str] = []
-    try:
-        # The port opens before the workers can answer; a timed run that
-        # started then would count their boot in its latencies.
-        for _ in range(100):
-            try:
-                for _ in range(20):  # both workers, warm
-                    with urllib.request.urlopen(
-                        f"http://127.0.0.1:{port}/", timeout=1
-                    ) as response:
-                        response.read()
-                        cookie = response.headers.get("Set-Cookie")
-                break
-            except OSError:
-                time.sleep(0.1)
-        if cookie:
-            # A returning visitor: the session is loaded, changed and saved.
-            headers = ["-H", f"Cookie: {cookie.split(';')[0]}"]
-        out = run(
-            [
-                wrk,
-                "-t2",
-                # One connection per sync worker: more would only queue.
-                "-c2",
-                f"-d{seconds}s",
-                "--latency",
-                *headers,
-                f"http://127.0.0.1:{port}/",
-            ]
-        ).stdout
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(app_module, ignore_errors=True)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    latency = float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan")
-    return {"rps": rps, "p99_ms": latency}
-
-
 def table(results: dict[str, t.Any]) -> str:
     """The Markdown tables of medians and ratios."""
+    lines: list[str] = []
+    if results["scenarios"]:
+        lines += in_process_table(results)
+    if results.get("e2e"):
+        lines += ["", bench_gunicorn.table(results["e2e"], results["e2e_settings"])]
+    return "\n".join(lines).strip("\n")
+
+
+def in_process_table(results: dict[str, t.Any]) -> list[str]:
+    """The in-process, startup and memory tables."""
     lines = [
         "| scenario | ours req/s | upstream req/s | werkzeug floor req/s"
         " | ours/upstream | ours/floor | calls ours | calls upstream | calls floor |",
@@ -365,21 +305,7 @@ def table(results: dict[str, t.Any]) -> str:
         f"| Flaskr RSS after {requests:,} requests (MiB) | {rss['ours'] / 2**20:.1f}"
         f" | {rss['upstream'] / 2**20:.1f} | {rss['ours'] / rss['upstream']:.2f} |"
     )
-    if results.get("e2e"):
-        lines += [
-            "",
-            "| end to end (gunicorn + wrk) | ours req/s | upstream req/s"
-            " | ours/upstream | ours p99 ms | upstream p99 ms |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
-    for name, e2e in results.get("e2e", {}).items():
-        ours, upstream = e2e["ours"], e2e["upstream"]
-        lines.append(
-            f"| {name} | {ours['rps']:,.0f} | {upstream['rps']:,.0f}"
-            f" | {ours['rps'] / upstream['rps']:.2f}"
-            f" | {ours['p99_ms']:.1f} | {upstream['p99_ms']:.1f} |"
-        )
-    return "\n".join(lines)
+    return lines
 
 
 def main() -> None:
@@ -391,11 +317,29 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("-s", "--scenario", action="append", choices=SCENARIOS)
     parser.add_argument("--e2e", action="store_true", help="also gunicorn + wrk")
+    parser.add_argument(
+        "--e2e-only",
+        action="store_true",
+        help="only the end-to-end figures: no in-process, startup or memory ones",
+    )
     parser.add_argument("--e2e-seconds", type=int, default=5)
+    parser.add_argument(
+        "--e2e-repeats", type=int, default=3, help="interleaved gunicorn rounds"
+    )
+    parser.add_argument(
+        "--e2e-pin", action="store_true", help="wrk on one CPU, gunicorn on the rest"
+    )
+    parser.add_argument(
+        "--e2e-profile",
+        type=pathlib.Path,
+        metavar="DIR",
+        help="also profile each gunicorn target's workers, stats files into DIR",
+    )
     parser.add_argument("--json", type=pathlib.Path, default=CACHE / "results.json")
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.repeats = 0.02, 1
+    args.e2e = args.e2e or args.e2e_only or args.e2e_profile is not None
     names = args.scenario or []
 
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -403,7 +347,7 @@ def main() -> None:
     check_ours(ours)
     e2e_extras = ["gunicorn", *bench_asgi.ASGI_EXTRAS] if args.e2e else []
     upstream = upstream_python([*UPSTREAM_EXTRAS, *e2e_extras])
-    redis = start_redis()
+    redis = None if args.e2e_only else start_redis()
     targets = {
         "ours": (ours, "flask"),
         "upstream": (upstream, "flask"),
@@ -412,7 +356,7 @@ def main() -> None:
 
     runs: dict[str, list[dict[str, t.Any]]] = {name: [] for name in targets}
     try:
-        for _ in range(args.repeats):
+        for _ in range(0 if args.e2e_only else args.repeats):
             for name, (python, target) in targets.items():
                 runs[name].append(measure(python, target, args.seconds, names))
     finally:
@@ -434,7 +378,7 @@ def main() -> None:
             "werkzeug": version_of(ours, "werkzeug"),
         },
     }
-    for scenario in runs["ours"][0]["scenarios"]:
+    for scenario in runs["ours"][0]["scenarios"] if runs["ours"] else []:
         results["scenarios"][scenario] = {
             "ours": median("ours", scenario, "rps"),
             "upstream": median("upstream", scenario, "rps"),
@@ -444,27 +388,34 @@ def main() -> None:
             "calls_floor": median("floor", scenario, "calls"),
         }
     pythons = {"ours": ours, "upstream": upstream}
-    with tempfile.TemporaryDirectory(prefix="kolben-bench-") as folder:
-        startup = startup_times(pythons, 1 if args.smoke else 11, pathlib.Path(folder))
-        requests = 200 if args.smoke else 5000
-        rss = memory(pythons, requests, 1 if args.smoke else 3, pathlib.Path(folder))
-    results["startup"] = {
-        measure: {"ours": row["ours"], "upstream": row["upstream"]}
-        for measure, row in startup.items()
-    }
-    results["memory"] = rss
-    results["memory_requests"] = requests
-    if args.e2e:
-        results["e2e"] = {
-            name: {
-                "ours": end_to_end(ours, name, args.e2e_seconds),
-                "upstream": end_to_end(upstream, name, args.e2e_seconds),
-            }
-            for name in (names or ["hello", "session"])
+    if not args.e2e_only:
+        with tempfile.TemporaryDirectory(prefix="kolben-bench-") as folder:
+            where = pathlib.Path(folder)
+            startup = startup_times(pythons, 1 if args.smoke else 11, where)
+            requests = 200 if args.smoke else 5000
+            rss = memory(pythons, requests, 1 if args.smoke else 3, where)
+        results["startup"] = {
+            measure: {"ours": row["ours"], "upstream": row["upstream"]}
+            for measure, row in startup.items()
         }
-        results["asgi"] = bench_asgi.run(
-            {"ours": ours, "upstream": upstream}, args.e2e_seconds
+        results["memory"] = rss
+        results["memory_requests"] = requests
+    if args.e2e:
+        e2e_names = names or list(bench_gunicorn.SCENARIOS)
+        results["e2e_settings"] = {
+            "seconds": args.e2e_seconds,
+            "repeats": args.e2e_repeats,
+            "pin": args.e2e_pin,
+        }
+        results["e2e"] = bench_gunicorn.run(
+            pythons, e2e_names, args.e2e_seconds, args.e2e_repeats, pin=args.e2e_pin
         )
+        if args.e2e_profile is not None:
+            for name, row in results["e2e"].items():
+                row["calls"] = bench_gunicorn.profile(
+                    pythons, name, args.e2e_seconds, args.e2e_profile
+                )
+        results["asgi"] = bench_asgi.run(pythons, args.e2e_seconds)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2))
     print(table(results))

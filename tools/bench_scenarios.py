@@ -371,6 +371,35 @@ def floor_scenarios() -> dict[str, Scenario]:
     }
 
 
+#: The headers of the hello scenario's answer on Flask (and on the floor):
+#: the bare WSGI callable sends exactly these, so the three differ only in
+#: the Python code that produces them.
+HELLO_HEADERS = [
+    ("Content-Type", "text/html; charset=utf-8"),
+    ("Content-Length", "13"),
+]
+
+
+def bare_hello(environ: dict[str, t.Any], start_response: t.Any) -> list[bytes]:
+    """The hello answer from a bare WSGI callable: no request object, no
+    routing, nothing but the status, headers and body. Under a server it is
+    the ceiling: no framework on any toolkit can answer faster."""
+    start_response("200 OK", HELLO_HEADERS)
+    return [b"Hello, World!"]
+
+
+def e2e_app(target: str, name: str) -> WSGIApp:
+    """The WSGI app ``tools/bench.py --e2e`` serves with gunicorn for scenario
+    ``name``: ``flask`` (ours or upstream, by interpreter), ``floor`` (the
+    werkzeug floor) or ``bare`` (:func:`bare_hello`, hello only)."""
+    if target == "bare":
+        if name != "hello":
+            raise ValueError(f"no bare WSGI app for scenario {name!r}")
+        return bare_hello
+    scenarios = flask_scenarios() if target == "flask" else floor_scenarios()
+    return scenarios[name].app
+
+
 def template_folder() -> str:
     """A temporary folder holding ``items.html``, removed at exit."""
     folder = tempfile.mkdtemp(prefix="kolben-bench-")
