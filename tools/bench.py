@@ -8,7 +8,9 @@ calls a request costs on each (cProfile's count, deterministic, so immune to
 machine noise); how fast the test client answers ``client.get("/")``; how long
 ``import flask``, ``flask --help`` and ``flask routes`` on Flaskr and building
 an app with 1000 routes take, each in fresh processes; and how much resident
-memory a process serving Flaskr holds.
+memory a process serving Flaskr holds. For these startup and memory figures
+each framework is installed alone (with python-dotenv) in a throwaway
+virtualenv, ours as wheels built from the working tree.
 
 Run it through hatch, so "ours" is the workspace environment::
 
@@ -85,6 +87,11 @@ UPSTREAM_EXTRAS = [
     "python-dotenv>=1.0",
 ]
 
+#: What the startup and memory figures' virtualenvs hold besides the
+#: framework, on both sides: python-dotenv, which both ``flask`` commands
+#: import when it is installed.
+STARTUP_EXTRAS = ["python-dotenv>=1.0"]
+
 
 def run(cmd: list[str], **kwargs: t.Any) -> subprocess.CompletedProcess[str]:
     """Run a command outside the checkout, failing loudly with its output."""
@@ -101,25 +108,58 @@ def version_of(python: str, distribution: str) -> str:
     return run([python, "-c", code]).stdout.strip()
 
 
-def upstream_python(extra: list[str]) -> str:
-    """Create (once) the throwaway virtualenv with upstream Flask; return its python."""
-    venv = CACHE / "upstream-venv"
+def make_venv(venv: pathlib.Path, requirements: list[str]) -> str:
+    """Create the virtualenv ``venv`` afresh with ``requirements`` installed
+    (with uv when it is on PATH, else venv and pip); return its python."""
+    python = venv / "bin" / "python"
+    shutil.rmtree(venv, ignore_errors=True)
+    uv = shutil.which("uv")
+    if uv:
+        run([uv, "venv", "-q", "-p", sys.executable, str(venv)])
+        run([uv, "pip", "install", "-q", "-p", str(python), *requirements])
+    else:
+        run([sys.executable, "-m", "venv", str(venv)])
+        run([str(python), "-m", "pip", "install", "-q", *requirements])
+    return str(python)
+
+
+def upstream_python(extra: list[str], name: str = "upstream-venv") -> str:
+    """Create (once) the throwaway virtualenv ``name`` with upstream Flask and
+    ``extra``; return its python."""
+    venv = CACHE / name
     python = venv / "bin" / "python"
     werkzeug = version_of(sys.executable, "werkzeug")
     wanted = [UPSTREAM_FLASK, f"werkzeug=={werkzeug}", *extra]
     stamp = venv / "kolben-requirements.txt"
     fresh = stamp.exists() and stamp.read_text() == "\n".join(wanted)
     if not (python.exists() and fresh):
-        shutil.rmtree(venv, ignore_errors=True)
-        uv = shutil.which("uv")
-        if uv:
-            run([uv, "venv", "-q", "-p", sys.executable, str(venv)])
-            run([uv, "pip", "install", "-q", "-p", str(python), *wanted])
-        else:
-            run([sys.executable, "-m", "venv", str(venv)])
-            run([str(python), "-m", "pip", "install", "-q", *wanted])
+        make_venv(venv, wanted)
         stamp.write_text("\n".join(wanted))
     return str(python)
+
+
+def installed_ours_python() -> str:
+    """Install this checkout's ``flask`` and its parts, as wheels built from
+    the working tree, into a fresh throwaway virtualenv; return its python.
+
+    The startup and memory figures compare installed frameworks in like
+    environments: both virtualenvs hold the framework, its dependencies
+    (werkzeug at the workspace's version) and :data:`STARTUP_EXTRAS`, and
+    nothing else. The workspace environment would not do: it has some 100
+    distributions (Sphinx, Playwright, mypy, ...), every one of which the
+    ``flask`` command's plugin lookup reads, and its editable installs add
+    a ``sys.path`` entry per part, which every failed import searches.
+    """
+    werkzeug = version_of(sys.executable, "werkzeug")
+    # The parts flask is made of; kolben-legacy is an add-on above it.
+    packages = sorted((ROOT / "packages").glob("kolben-*/pyproject.toml"))
+    parts = [str(p.parent) for p in packages if p.parent.name != "kolben-legacy"]
+    requirements = [*parts, str(ROOT / "packages" / "flask")]
+    requirements += [f"werkzeug=={werkzeug}", *STARTUP_EXTRAS]
+    python = make_venv(CACHE / "ours-venv", requirements)
+    if "kolben" not in version_of(python, "flask"):
+        sys.exit(f"{python} does not import this checkout's flask")
+    return python
 
 
 def check_ours(python: str) -> None:
@@ -389,11 +429,16 @@ def main() -> None:
         }
     pythons = {"ours": ours, "upstream": upstream}
     if not args.e2e_only:
+        # Like for like: each framework installed alone in its own virtualenv.
+        alone = {
+            "ours": installed_ours_python(),
+            "upstream": upstream_python(STARTUP_EXTRAS, "upstream-startup-venv"),
+        }
         with tempfile.TemporaryDirectory(prefix="kolben-bench-") as folder:
             where = pathlib.Path(folder)
-            startup = startup_times(pythons, 1 if args.smoke else 11, where)
+            startup = startup_times(alone, 1 if args.smoke else 11, where)
             requests = 200 if args.smoke else 5000
-            rss = memory(pythons, requests, 1 if args.smoke else 3, where)
+            rss = memory(alone, requests, 1 if args.smoke else 3, where)
         results["startup"] = {
             measure: {"ours": row["ours"], "upstream": row["upstream"]}
             for measure, row in startup.items()

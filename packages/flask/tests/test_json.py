@@ -142,3 +142,18 @@ def test_invalid_json_body_explains_itself_only_in_debug(
     app.config["TRAP_BAD_REQUEST_ERRORS"] = False
     response = client.post("/", data="{", content_type="application/json")
     assert b"Failed to decode JSON" in response.data
+
+
+def test_modules_flask_binds_are_there_when_read() -> None:
+    # Flask's modules bind decimal, uuid and UUID; ours import them on first
+    # read, so they are the real ones and listed by dir().
+    import flask.json.provider
+    import flask.json.tag
+
+    assert flask.json.provider.decimal is decimal
+    assert flask.json.provider.uuid is uuid
+    assert flask.json.tag.UUID is uuid.UUID
+    assert {"decimal", "uuid"} <= set(dir(flask.json.provider))
+    assert "UUID" in dir(flask.json.tag)
+    with pytest.raises(AttributeError):
+        flask.json.provider.missing  # noqa: B018

@@ -58,3 +58,19 @@ def test_app_class_facets_do_not_load_click() -> None:
         " load_dotenv, get_debug_flag, get_load_dotenv"
     )
     assert [name for name in loaded if name.partition(".")[0] == "click"] == []
+
+
+def test_command_helpers_do_not_load_package_metadata() -> None:
+    # An app module that defines its commands with the command line's names
+    # keeps no entry point machinery in its server processes; plugin commands
+    # are looked up when the command line runs.
+    loaded = modules_loaded_by(
+        "from kolben.cli import FlaskGroup, cli, with_appcontext, AppGroup"
+    )
+    assert "kolben.cli.group" in loaded
+    assert "importlib.metadata" not in loaded
+    loaded = modules_loaded_by(
+        "from click.testing import CliRunner; from kolben.cli import cli;"
+        " assert 'routes' in CliRunner().invoke(cli, ['--help']).output"
+    )
+    assert "importlib.metadata" in loaded

@@ -429,3 +429,22 @@ def test_a_tag_keyed_like_plain_data_loads_it() -> None:
     s.register(TagVisits)
     assert s.loads('{"visits":1}') == ("visits", 1)
     assert s.loads('{"visits":1,"other":2}') == {"visits": 1, "other": 2}
+
+
+def test_uuid_and_decimal_are_not_imported_until_a_value_needs_them() -> None:
+    # Importing the sessions loads neither module; values created after the
+    # import are still recognised, and a loaded UUID is a real uuid.UUID.
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from kolben.sessions.tag import TaggedJSONSerializer\n"
+        "assert 'uuid' not in sys.modules and 'decimal' not in sys.modules\n"
+        "s = TaggedJSONSerializer()\n"
+        "import uuid, decimal\n"
+        "u = uuid.UUID(int=7)\n"
+        "text = s.dumps({'u': u, 'n': decimal.Decimal('1.50')})\n"
+        'assert text == \'{"n":"1.50","u":{" u":"%s"}}\' % u.hex, text\n'
+        "assert s.loads(text)['u'] == u and type(s.loads(text)['u']) is uuid.UUID\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -21,10 +21,9 @@ it, so an app can swap in another JSON library by subclassing
 from __future__ import annotations
 
 import dataclasses
-import decimal
 import json
+import sys
 import typing as t
-import uuid
 import weakref
 from datetime import date
 
@@ -115,12 +114,23 @@ _RESPONSE_INIT = _BaseResponse.__init__
 # mimetype -> the Content-Type werkzeug's Response gives it.
 _content_types: dict[str, str] = {}
 
-#: Types serialized as their ``str()``.
-_STRINGIFIED = (decimal.Decimal, uuid.UUID)
+#: Types serialized as their ``str()``, as (module, class name).
+_STRINGIFIED = (("decimal", "Decimal"), ("uuid", "UUID"))
+
+
+def _stringified(o: t.Any) -> bool:
+    # The classes are looked up where they live instead of imported: an
+    # instance exists only once its module is loaded, and an app that never
+    # uses them does not pay for importing decimal and uuid at start-up.
+    for module, name in _STRINGIFIED:
+        kind = getattr(sys.modules.get(module), name, None)
+        if isinstance(kind, type) and isinstance(o, kind):
+            return True
+    return False
 
 
 def _default(o: t.Any) -> t.Any:
-    if isinstance(o, _STRINGIFIED):
+    if _stringified(o):
         return str(o)
     if isinstance(o, date):
         return http_date(o)
@@ -235,3 +245,17 @@ class DefaultJSONProvider(JSONProvider):
                 _content_types[self.mimetype] = content_type
             return response_class(f"{text}\n", content_type=content_type)
         return response_class(f"{text}\n", mimetype=self.mimetype)
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask's module binds the decimal and uuid modules at its top level;
+    # they are imported when first read here (see _stringified).
+    if name in ("decimal", "uuid"):
+        import importlib
+
+        return importlib.import_module(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "decimal", "uuid"})

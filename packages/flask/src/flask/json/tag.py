@@ -24,11 +24,10 @@ datetimes); register a :class:`JSONTag` subclass to add more::
 
 from __future__ import annotations
 
-import typing as t  # noqa: F401
+import typing as t
 from base64 import b64decode as b64decode
 from base64 import b64encode as b64encode
 from datetime import datetime as datetime
-from uuid import UUID as UUID
 
 from markupsafe import Markup as Markup
 from werkzeug.http import http_date as http_date
@@ -47,3 +46,20 @@ from kolben.sessions.tag import TagUUID as TagUUID
 
 from . import dumps as dumps
 from . import loads as loads
+
+if t.TYPE_CHECKING:
+    from uuid import UUID as UUID
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask's module imports UUID; it is imported when first read here, so
+    # that the session machinery does not load uuid at start-up.
+    if name == "UUID":
+        from uuid import UUID
+
+        return UUID
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "UUID"})

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import collections.abc as cabc
-import importlib.metadata
 import os
-import platform
 import traceback
 import typing as t
 
@@ -34,6 +32,9 @@ def _distribution_versions() -> list[tuple[str, str]]:
     """What ``--version`` reports, in order: Python, the framework (the installed
     ``flask`` distribution, or this package when used without it), Werkzeug.
     """
+    import importlib.metadata
+    import platform
+
     version = importlib.metadata.version
     try:
         framework = ("Flask", version("flask"))
@@ -210,6 +211,11 @@ class FlaskGroup(AppGroup):
         if self._plugins_added:
             return
         self._plugins_added = True
+        # Imported here, not with the module: an app that imports the command
+        # line's helpers (``with_appcontext``) to define its commands should
+        # not keep the metadata machinery in every server process.
+        import importlib.metadata
+
         for point in importlib.metadata.entry_points(group=PLUGIN_GROUP):
             # Test suites hand in stand-ins with only name and load().
             value = getattr(point, "value", "")

@@ -45,22 +45,37 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import dataclasses
-import decimal
 import json
 import operator
+import sys
 import typing as t
 from base64 import b64decode
 from base64 import b64encode
 from datetime import date
 from datetime import datetime
-from uuid import UUID
 
 from markupsafe import Markup
 from werkzeug.http import http_date
 from werkzeug.http import parse_date
 
 if t.TYPE_CHECKING:
+    from uuid import UUID
+
     from .protocols import SessionJSON
+
+
+def _is_loaded_instance(value: t.Any, module: str, name: str) -> bool:
+    """Whether ``value`` is an instance of the class ``name`` of ``module``,
+    looked up in :data:`sys.modules` instead of imported.
+
+    An instance can only exist once its class's module is imported, so the
+    answer is the same as importing it, minus the import: ``uuid`` and
+    ``decimal`` cost every process that loads the sessions a few milliseconds
+    at start-up (``uuid`` probes the platform), for types few sessions hold.
+    """
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None)
+    return isinstance(kind, type) and isinstance(value, kind)
 
 
 class JSONTag:
@@ -270,13 +285,21 @@ class TagMarkup(_CodecTag):
         return callable(getattr(value, "__html__", None))
 
 
+def _uuid_from_hex(value: str) -> UUID:
+    from uuid import UUID
+
+    return UUID(value)
+
+
 class TagUUID(_CodecTag):
     """Writes a :class:`uuid.UUID` as its 32 hex digits."""
 
     __slots__ = ()
     key = " u"
-    kind = UUID
-    codec = _Codec(operator.attrgetter("hex"), UUID)
+    codec = _Codec(operator.attrgetter("hex"), _uuid_from_hex)
+
+    def check(self, value: t.Any) -> bool:
+        return _is_loaded_instance(value, "uuid", "UUID")
 
 
 class TagDateTime(_CodecTag):
@@ -308,7 +331,9 @@ def _default(value: t.Any) -> t.Any:
     # data Flask can store in a session can be stored here too.
     if isinstance(value, date):
         return http_date(value)
-    if isinstance(value, (decimal.Decimal, UUID)):
+    if _is_loaded_instance(value, "decimal", "Decimal") or _is_loaded_instance(
+        value, "uuid", "UUID"
+    ):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
