@@ -5,11 +5,18 @@ from __future__ import annotations
 import typing as t
 import warnings
 
+import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
@@ -204,6 +211,61 @@ def test_http_exception_becomes_the_response_werkzeug_renders(
     assert response.get_data() == expected.get_data()
     assert response.headers["Allow"] == "GET, POST"
     assert response.content_type == expected.content_type
+
+
+def _wsgi_parts(response: ResponseBase) -> tuple[str, list[tuple[str, str]], bytes]:
+    environ = EnvironBuilder().get_environ()
+    body, status, headers = response.get_wsgi_response(environ)
+    return status, headers, b"".join(body)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        NotFound(),
+        NotFound("Line one\nline <two> & three"),
+        BadRequest(),
+        Forbidden("x"),
+        InternalServerError(None),
+    ],
+    ids=repr,
+)
+def test_error_page_is_byte_for_byte_werkzeugs(
+    app: flask.Flask, error: HTTPException
+) -> None:
+    """An unhandled HTTP error's response (its page rendered once and reused)
+    is exactly werkzeug's: status, headers and body, on every request.
+    """
+    expected = _wsgi_parts(error.get_response())
+    with app.test_request_context():
+        for _ in range(2):
+            assert _wsgi_parts(app.make_response(error)) == expected
+
+
+def test_error_page_follows_the_name_description_and_class(
+    app: flask.Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reused page changes with what it is rendered from: the status name
+    werkzeug's table gives, the description, and a class rendering its own.
+    """
+
+    class Teapot(HTTPException):
+        code = 418
+
+    class OwnPage(NotFound):
+        def get_body(self, environ: t.Any = None, scope: t.Any = None) -> str:
+            return "own page"
+
+    with app.test_request_context():
+        assert b"I&#39;m a teapot" in app.make_response(Teapot()).get_data()
+        monkeypatch.setitem(HTTP_STATUS_CODES, 418, "Short & Stout")
+        page = app.make_response(Teapot()).get_data()
+        assert b"<h1>Short &amp; Stout</h1>" in page
+        assert b"gone" in app.make_response(NotFound("gone")).get_data()
+        assert b"moved" in app.make_response(NotFound("moved")).get_data()
+        assert app.make_response(OwnPage()).get_data() == b"own page"
+        kept = flask.Response("kept", 404)
+        assert app.make_response(NotFound(response=kept)).get_data() == b"kept"
 
 
 def test_default_content_type_follows_a_changed_default_mimetype(

@@ -38,6 +38,7 @@ from kolben.contexts import request_tearing_down
 from kolben.routing import blueprint_chain
 from kolben.sessions import SecureCookieSessionInterface
 
+from ._error_pages import error_response
 from .signals import request_finished
 from .signals import request_started
 from .wrappers import default_content_type
@@ -75,6 +76,23 @@ _ERROR_PATH = frozenset(
     )
 )
 _HTTP_CALL = HTTPException.__call__
+
+#: ErrorHandling's handle_user_exception, handle_http_exception and
+#: trap_http_exception, once imported (_errors imports this module, so not
+#: at import time; an import statement on every 404 costs several calls).
+_error_steps: tuple[t.Any, ...] = ()
+
+
+def _default_error_steps() -> tuple[t.Any, ...]:
+    global _error_steps
+    from ._errors import ErrorHandling
+
+    _error_steps = (
+        ErrorHandling.handle_user_exception,
+        ErrorHandling.handle_http_exception,
+        ErrorHandling.trap_http_exception,
+    )
+    return _error_steps
 
 
 def request_chain(request: Request) -> tuple[str, ...]:
@@ -282,16 +300,15 @@ class RequestPipeline:
     def _default_error_path(self) -> bool:
         # Checked on each such request: tests patch these methods on the class
         # or on the app at any time.
-        from ._errors import ErrorHandling
-
+        user, http, trap = _error_steps or _default_error_steps()
         cls: t.Any = type(self)
         return (
             not (self.__dict__.keys() & _ERROR_PATH)
             and cls.dispatch_request is RequestPipeline.dispatch_request
             and cls.raise_routing_exception is RequestPipeline.raise_routing_exception
-            and cls.handle_user_exception is ErrorHandling.handle_user_exception
-            and cls.handle_http_exception is ErrorHandling.handle_http_exception
-            and cls.trap_http_exception is ErrorHandling.trap_http_exception
+            and cls.handle_user_exception is user
+            and cls.handle_http_exception is http
+            and cls.trap_http_exception is trap
         )
 
     def dispatch_request(self) -> ResponseReturnValue:
@@ -505,7 +522,7 @@ class RequestPipeline:
                 # What calling the exception as a WSGI app would produce,
                 # without running a nested WSGI request to get it.
                 environ = _cv_request.get().request.environ
-                rv = response_class.force_type(rv.get_response(environ), environ)
+                rv = response_class.force_type(error_response(rv, environ), environ)
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
                     rv = response_class.force_type(
