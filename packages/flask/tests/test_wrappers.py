@@ -301,3 +301,55 @@ def test_cookies_are_werkzeugs(extra: dict[str, str]) -> None:
     theirs = RequestBase(environ).cookies
     assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
     assert type(ours) is type(theirs)
+
+
+def _layout(response: ResponseBase) -> dict[str, t.Any]:
+    attrs = dict(vars(response))
+    attrs["headers"] = list(response.headers)
+    return attrs
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=20) | st.binary(max_size=20))
+def test_made_response_is_the_one_the_constructor_builds(body: str | bytes) -> None:
+    """A view's string or bytes (reusing a prepared response) becomes the
+    response its class's constructor would build, attribute for attribute,
+    and no two responses share their headers, body or close callbacks.
+    """
+    app = flask.Flask(__name__)
+    with app.test_request_context():
+        first = app.make_response(body)
+        second = app.make_response(body)
+    assert _layout(first) == _layout(flask.Response(body))
+    first.headers["X-Only"] = "first"
+    first.call_on_close(lambda: None)
+    first.set_data(b"changed")
+    assert _layout(second) == _layout(flask.Response(body))
+
+
+def test_made_response_follows_its_class_settings(app: flask.Flask) -> None:
+    """Class settings changed after responses were made apply to the next
+    one: the default status, automatic Content-Length, a class building its
+    own responses, and the JSON response's class.
+    """
+
+    class Custom(flask.Response):
+        pass
+
+    app.response_class = Custom
+    with app.test_request_context():
+        assert app.make_response("x").status == "200 OK"
+        assert app.json.response({"a": 1}).headers["Content-Length"] == "8"
+        Custom.default_status = 201
+        assert app.make_response("x").status == "201 CREATED"
+        Custom.automatically_set_content_length = False
+        assert "Content-Length" not in app.make_response("x").headers
+        assert "Content-Length" not in app.json.response({"a": 1}).headers
+
+        def init(self: Custom, *args: t.Any, **kwargs: t.Any) -> None:
+            flask.Response.__init__(self, *args, **kwargs)
+            self.headers["X-Built"] = "yes"
+
+        Custom.__init__ = init  # type: ignore[method-assign]
+        assert app.make_response("x").headers["X-Built"] == "yes"
+        assert app.json.response([1]).headers["X-Built"] == "yes"

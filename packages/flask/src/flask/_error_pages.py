@@ -15,6 +15,8 @@ import typing as t
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WSGIResponse
 
+from ._responses import body_response
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -61,4 +63,4 @@ def error_response(e: HTTPException, environ: WSGIEnvironment) -> WSGIResponse:
         page = _pages[key] = e.get_body(environ).encode()
     # Content-Type then Content-Length, as get_response's headers and
     # set_data give them.
-    return WSGIResponse(page, code, content_type=_PAGE_CONTENT_TYPE)
+    return body_response(WSGIResponse, page, _PAGE_CONTENT_TYPE, code)

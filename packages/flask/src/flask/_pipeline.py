@@ -39,6 +39,7 @@ from kolben.routing import blueprint_chain
 from kolben.sessions import SecureCookieSessionInterface
 
 from ._error_pages import error_response
+from ._responses import body_response
 from .signals import request_finished
 from .signals import request_started
 from .wrappers import default_content_type
@@ -514,6 +515,8 @@ class RequestPipeline:
                 # them before a body-dependent default (content type) is set.
                 if content_type is None:
                     rv = response_class(rv, status=status, headers=headers)
+                elif status is None and (type(rv) is str or type(rv) is bytes):
+                    rv = body_response(response_class, rv, content_type)
                 else:
                     # Known in advance, it spares the class working it out.
                     rv = response_class(rv, status=status, content_type=content_type)

@@ -32,6 +32,8 @@ from werkzeug.http import http_date
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as _BaseResponse
 
+from .._responses import body_response
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.sansio.response import Response
 
@@ -233,5 +235,6 @@ class DefaultJSONProvider(JSONProvider):
                     _content_types.clear()
                 content_type = get_content_type(self.mimetype, "utf-8")
                 _content_types[self.mimetype] = content_type
-            return response_class(f"{text}\n", content_type=content_type)
+            wsgi_class = t.cast("type[_BaseResponse]", response_class)
+            return body_response(wsgi_class, f"{text}\n", content_type)
         return response_class(f"{text}\n", mimetype=self.mimetype)

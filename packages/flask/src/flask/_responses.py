@@ -1,0 +1,114 @@
+"""Responses with a buffered body, made from a prototype instead of built.
+
+Most responses the pipeline makes are alike: a ``str`` or ``bytes`` body, a
+content type worked out in advance, the class's default status (a view's
+string, a JSON response) or a fixed one (an error page). werkzeug's
+constructor validates and sets each header and parses the status for every
+one of them. Here werkzeug's constructor builds one prototype per class,
+content type and status, and each response is a copy of it with its own
+body, headers and close callbacks: the instance is the one the constructor
+would give, attribute for attribute.
+
+A class whose construction could differ (its own ``__init__`` or
+``set_data``, a changed default status or content-length setting), or a
+werkzeug whose responses are laid out differently, is always built by its
+constructor.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from werkzeug.datastructures import Headers
+from werkzeug.wrappers import Response as ResponseBase
+
+_R = t.TypeVar("_R", bound=ResponseBase)
+
+_INIT = ResponseBase.__init__
+_SET_DATA = ResponseBase.set_data
+#: The attributes werkzeug's constructor sets, and all that a copy replaces
+#: besides the plain values it shares with the prototype.
+_LAYOUT = frozenset(
+    (
+        "headers",
+        "_status",
+        "_status_code",
+        "direct_passthrough",
+        "_on_close",
+        "response",
+    )
+)
+
+_Key = tuple[type, str, "int | None"]
+_Entry = tuple[t.Any, t.Any, "dict[str, t.Any] | None"]
+#: (class, content type, status) -> the class's default status and
+#: content-length setting the entry was made under, and the prototype's
+#: attributes (``None`` when the class must be constructed).
+_prototypes: dict[_Key, _Entry] = {}
+# Content types and statuses are an open set: bounded.
+_MAX_PROTOTYPES = 64
+
+
+def _prototype(
+    cls: type[ResponseBase], content_type: str, status: int | None
+) -> _Entry:
+    settings = (cls.default_status, cls.automatically_set_content_length)
+    if cls.__init__ is not _INIT or cls.set_data is not _SET_DATA:
+        return (*settings, None)
+    built = cls(b"", status=status, content_type=content_type)
+    attrs = dict(vars(built))
+    expected_headers = [("Content-Type", content_type)]
+    if cls.automatically_set_content_length:
+        expected_headers.append(("Content-Length", "0"))
+    if (
+        attrs.keys() != _LAYOUT
+        or type(built.headers) is not Headers
+        or vars(built.headers).keys() != {"_list"}
+        or list(built.headers) != expected_headers
+        or built.response != [b""]
+        or built._on_close
+    ):
+        return (*settings, None)
+    return (*settings, attrs)
+
+
+def body_response(
+    cls: type[_R], body: str | bytes, content_type: str, status: int | None = None
+) -> _R:
+    """Return ``cls(body, status=status, content_type=content_type)``.
+
+    :param cls: a werkzeug response class.
+    :param body: the whole body; ``str`` is encoded as UTF-8, as werkzeug does.
+    :param content_type: the ``Content-Type`` header, used as given.
+    :param status: the status code; the class's default when ``None``.
+    """
+    key = (cls, content_type, status)
+    entry = _prototypes.get(key)
+    if (
+        entry is None
+        or entry[0] is not cls.default_status
+        or entry[1] is not cls.automatically_set_content_length
+    ):
+        # New, or made before the class's settings changed.
+        if len(_prototypes) >= _MAX_PROTOTYPES:
+            _prototypes.clear()
+        entry = _prototypes[key] = _prototype(cls, content_type, status)
+    attrs = entry[2]
+    if attrs is None or cls.__init__ is not _INIT or cls.set_data is not _SET_DATA:
+        return cls(body, status=status, content_type=content_type)
+    data = body.encode() if type(body) is str else body
+    response = cls.__new__(cls)
+    own = response.__dict__
+    own.update(attrs)
+    headers = Headers.__new__(Headers)
+    if entry[1]:
+        headers._list = [
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(data))),
+        ]
+    else:
+        headers._list = [("Content-Type", content_type)]
+    own["headers"] = headers
+    own["_on_close"] = []
+    own["response"] = [data]
+    return response
