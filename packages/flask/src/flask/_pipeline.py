@@ -52,6 +52,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from blinker import NamedSignal
 
     from kolben.contexts import RequestContext
+    from kolben.routing import RequestHooks
     from kolben.sessions import SessionInterface
 
     from .config import Config
@@ -159,6 +160,7 @@ class RequestPipeline:
         def ensure_sync(
             self, func: cabc.Callable[..., t.Any]
         ) -> cabc.Callable[..., t.Any]: ...
+        def request_hooks_for(self, endpoint: str | None) -> RequestHooks: ...
         def url_value_preprocessors_for(
             self, blueprints: cabc.Sequence[str]
         ) -> tuple[t.Any, ...]: ...
@@ -261,13 +263,14 @@ class RequestPipeline:
         called.
         """
         req: Request = _cv_request.get().request  # type: ignore[assignment]
-        chain = request_chain(req)
-        preprocessors = self.url_value_preprocessors_for(chain)
+        rule = req.url_rule
+        hooks = self.request_hooks_for(None if rule is None else rule.endpoint)
+        preprocessors = hooks.url_value_preprocessors
         if preprocessors:
             endpoint, view_args = req.endpoint, req.view_args
             for preprocess in preprocessors:
                 preprocess(endpoint, view_args)
-        for before in self.before_request_funcs_for(chain):
+        for before in hooks.before_request:
             rv = self.ensure_sync(before)()
             if rv is not None:
                 return rv  # type: ignore[no-any-return]
@@ -414,8 +417,9 @@ class RequestPipeline:
         ctx = _cv_request.get()
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
-        req: Request = ctx.request  # type: ignore[assignment]
-        for func in self.after_request_funcs_for(request_chain(req)):
+        rule = ctx.request.url_rule  # type: ignore[attr-defined]
+        endpoint = None if rule is None else rule.endpoint
+        for func in self.request_hooks_for(endpoint).after_request:
             response = self.ensure_sync(func)(response)
         return self._save_session(ctx, response)
 
@@ -457,8 +461,9 @@ class RequestPipeline:
         """
         if exc is _UNSET:
             exc = sys.exc_info()[1]
-        req: Request = _cv_request.get().request  # type: ignore[assignment]
-        funcs = self.teardown_request_funcs_for(request_chain(req))
+        rule = _cv_request.get().request.url_rule  # type: ignore[attr-defined]
+        endpoint = None if rule is None else rule.endpoint
+        funcs = self.request_hooks_for(endpoint).teardown_request
         if funcs:
             call_teardown_functions(self, funcs, exc)
         if request_tearing_down.receivers:
