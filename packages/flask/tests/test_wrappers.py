@@ -345,6 +345,11 @@ def test_made_response_follows_its_class_settings(app: flask.Flask) -> None:
         Custom.automatically_set_content_length = False
         assert "Content-Length" not in app.make_response("x").headers
         assert "Content-Length" not in app.json.response({"a": 1}).headers
+        Custom.default_mimetype = "text/plain"
+        assert app.make_response("x").content_type == "text/plain; charset=utf-8"
+        Custom.default_mimetype = None
+        assert "Content-Type" not in app.make_response("x").headers
+        assert app.make_response("x").get_data() == b"x"
 
         def init(self: Custom, *args: t.Any, **kwargs: t.Any) -> None:
             flask.Response.__init__(self, *args, **kwargs)

@@ -217,7 +217,10 @@ class RequestPipeline:
         try:
             try:
                 ctx.push()
-                if not session_opens_lazily(self.session_interface):
+                interface = self.session_interface
+                # The default interface is answered without a call.
+                default = type(interface) is SecureCookieSessionInterface
+                if not (default or session_opens_lazily(interface)):
                     ctx.session  # noqa: B018
                 response = self.full_dispatch_request()
             except Exception as e:
@@ -426,7 +429,10 @@ class RequestPipeline:
     def _save_session(self, ctx: RequestContext, response: Response) -> Response:
         app: t.Any = self
         interface = self.session_interface
-        if not ctx.session_is_open and session_opens_lazily(interface):
+        if not ctx.session_is_open and (
+            type(interface) is SecureCookieSessionInterface
+            or session_opens_lazily(interface)
+        ):
             # The request never used its session. It only needs saving when
             # the client sent a session cookie that may need refreshing.
             if not interface.should_open_to_refresh(app, ctx.request):
@@ -512,6 +518,9 @@ class RequestPipeline:
         if not isinstance(rv, response_class):
             if isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)  # type: ignore[assignment]
+            elif status is None and headers is None and type(rv) in (str, bytes):
+                # The commonest value of all: a body with the class's defaults.
+                rv = body_response(response_class, rv)  # type: ignore[arg-type]
             elif isinstance(rv, (str, bytes, bytearray)) or isinstance(
                 rv, cabc.Iterator
             ):
@@ -520,8 +529,6 @@ class RequestPipeline:
                 # them before a body-dependent default (content type) is set.
                 if content_type is None:
                     rv = response_class(rv, status=status, headers=headers)
-                elif status is None and (type(rv) is str or type(rv) is bytes):
-                    rv = body_response(response_class, rv, content_type)
                 else:
                     # Known in advance, it spares the class working it out.
                     rv = response_class(rv, status=status, content_type=content_type)

@@ -1,7 +1,8 @@
 """Responses with a buffered body, made from a prototype instead of built.
 
 Most responses the pipeline makes are alike: a ``str`` or ``bytes`` body, a
-content type worked out in advance, the class's default status (a view's
+content type worked out in advance (or the class's default), the class's
+default status (a view's
 string, a JSON response) or a fixed one (an error page). werkzeug's
 constructor validates and sets each header and parses the status for every
 one of them. Here werkzeug's constructor builds one prototype per class,
@@ -20,6 +21,7 @@ from __future__ import annotations
 import typing as t
 
 from werkzeug.datastructures import Headers
+from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as ResponseBase
 
 _R = t.TypeVar("_R", bound=ResponseBase)
@@ -39,22 +41,31 @@ _LAYOUT = frozenset(
     )
 )
 
-_Key = tuple[type, str, "int | None"]
-_Entry = tuple[t.Any, t.Any, "dict[str, t.Any] | None"]
-#: (class, content type, status) -> the class's default status and
-#: content-length setting the entry was made under, and the prototype's
-#: attributes (``None`` when the class must be constructed).
+_Key = tuple[type, "str | None", "int | None"]
+#: The class's default status, content-length setting and default mimetype
+#: the entry was made under; the content type; the prototype's attributes
+#: (``None`` when the class must be constructed).
+_Entry = tuple[t.Any, t.Any, t.Any, t.Any, "dict[str, t.Any] | None"]
+#: (class, content type or ``None`` for the class's default, status) -> entry.
 _prototypes: dict[_Key, _Entry] = {}
 # Content types and statuses are an open set: bounded.
 _MAX_PROTOTYPES = 64
 
 
 def _prototype(
-    cls: type[ResponseBase], content_type: str, status: int | None
+    cls: type[ResponseBase], content_type: str | None, status: int | None
 ) -> _Entry:
-    settings = (cls.default_status, cls.automatically_set_content_length)
-    if cls.__init__ is not _INIT or cls.set_data is not _SET_DATA:
-        return (*settings, None)
+    mimetype = cls.default_mimetype
+    settings = (cls.default_status, cls.automatically_set_content_length, mimetype)
+    if content_type is None and isinstance(mimetype, str):
+        # What the constructor derives from the class's default mimetype.
+        content_type = get_content_type(mimetype, "utf-8")
+    if (
+        content_type is None
+        or cls.__init__ is not _INIT
+        or cls.set_data is not _SET_DATA
+    ):
+        return (*settings, content_type, None)
     built = cls(b"", status=status, content_type=content_type)
     attrs = dict(vars(built))
     expected_headers = [("Content-Type", content_type)]
@@ -68,18 +79,22 @@ def _prototype(
         or built.response != [b""]
         or built._on_close
     ):
-        return (*settings, None)
-    return (*settings, attrs)
+        return (*settings, content_type, None)
+    return (*settings, content_type, attrs)
 
 
 def body_response(
-    cls: type[_R], body: str | bytes, content_type: str, status: int | None = None
+    cls: type[_R],
+    body: str | bytes,
+    content_type: str | None = None,
+    status: int | None = None,
 ) -> _R:
     """Return ``cls(body, status=status, content_type=content_type)``.
 
     :param cls: a werkzeug response class.
     :param body: the whole body; ``str`` is encoded as UTF-8, as werkzeug does.
-    :param content_type: the ``Content-Type`` header, used as given.
+    :param content_type: the ``Content-Type`` header, used as given; the
+        one the class derives from its ``default_mimetype`` when ``None``.
     :param status: the status code; the class's default when ``None``.
     """
     key = (cls, content_type, status)
@@ -88,12 +103,13 @@ def body_response(
         entry is None
         or entry[0] is not cls.default_status
         or entry[1] is not cls.automatically_set_content_length
+        or entry[2] is not cls.default_mimetype
     ):
         # New, or made before the class's settings changed.
         if len(_prototypes) >= _MAX_PROTOTYPES:
             _prototypes.clear()
         entry = _prototypes[key] = _prototype(cls, content_type, status)
-    attrs = entry[2]
+    attrs = entry[4]
     if attrs is None or cls.__init__ is not _INIT or cls.set_data is not _SET_DATA:
         return cls(body, status=status, content_type=content_type)
     data = body.encode() if type(body) is str else body
@@ -103,11 +119,11 @@ def body_response(
     headers = Headers.__new__(Headers)
     if entry[1]:
         headers._list = [
-            ("Content-Type", content_type),
+            ("Content-Type", entry[3]),
             ("Content-Length", str(len(data))),
         ]
     else:
-        headers._list = [("Content-Type", content_type)]
+        headers._list = [("Content-Type", entry[3])]
     own["headers"] = headers
     own["_on_close"] = []
     own["response"] = [data]
