@@ -135,6 +135,25 @@ def test_request_hooks_agree_with_each_query(
     assert app.request_hooks_for(endpoint) is hooks
 
 
+def test_request_hooks_say_whether_a_hook_is_async(app: Router) -> None:
+    """``has_async`` is true while a ``before_request`` or ``after_request``
+    function is a coroutine function, and follows registration.
+    """
+
+    def plain() -> None:
+        return None
+
+    async def awaited(response: t.Any) -> t.Any:
+        return response
+
+    app.before_request(plain)
+    assert app.request_hooks_for(None).has_async is False
+    app.after_request(awaited)
+    assert app.request_hooks_for(None).has_async is True
+    app.after_request_funcs[None].remove(awaited)
+    assert app.request_hooks_for(None).has_async is False
+
+
 REQUEST_REGISTRIES = {
     "url_value_preprocessors": "url_value_preprocessors",
     "before_request_funcs": "before_request",

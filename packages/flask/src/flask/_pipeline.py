@@ -85,6 +85,18 @@ _HTTP_CALL = HTTPException.__call__
 _error_steps: tuple[t.Any, ...] = ()
 
 
+#: Flask.ensure_sync, once imported (app imports this module).
+_plain_ensure_sync: t.Any = None
+
+
+def _flask_ensure_sync() -> t.Any:
+    global _plain_ensure_sync
+    from .app import Flask
+
+    _plain_ensure_sync = Flask.ensure_sync
+    return _plain_ensure_sync
+
+
 def _default_error_steps() -> tuple[t.Any, ...]:
     global _error_steps
     from ._errors import ErrorHandling
@@ -273,10 +285,26 @@ class RequestPipeline:
             endpoint, view_args = req.endpoint, req.view_args
             for preprocess in preprocessors:
                 preprocess(endpoint, view_args)
-        for before in hooks.before_request:
-            rv = self.ensure_sync(before)()
-            if rv is not None:
-                return rv  # type: ignore[no-any-return]
+        befores = hooks.before_request
+        if befores:
+            # ensure_sync would hand every hook back as it is: none is a
+            # coroutine function, and ensure_sync is Flask's own (an app
+            # may override it, on its class or its instance, at any time).
+            if (
+                not hooks.has_async
+                and type(self).ensure_sync
+                is (_plain_ensure_sync or _flask_ensure_sync())
+                and "ensure_sync" not in self.__dict__
+            ):
+                for before in befores:
+                    rv = before()
+                    if rv is not None:
+                        return rv  # type: ignore[no-any-return]
+                return None
+            for before in befores:
+                rv = self.ensure_sync(before)()
+                if rv is not None:
+                    return rv  # type: ignore[no-any-return]
         return None
 
     def _routing_failure_as_is(self) -> HTTPException | None:
@@ -422,8 +450,20 @@ class RequestPipeline:
             response = self.ensure_sync(func)(response)
         rule = ctx.request.url_rule  # type: ignore[attr-defined]
         endpoint = None if rule is None else rule.endpoint
-        for func in self.request_hooks_for(endpoint).after_request:
-            response = self.ensure_sync(func)(response)
+        hooks = self.request_hooks_for(endpoint)
+        if hooks.after_request:
+            # As in preprocess_request: ensure_sync would change nothing.
+            if (
+                not hooks.has_async
+                and type(self).ensure_sync
+                is (_plain_ensure_sync or _flask_ensure_sync())
+                and "ensure_sync" not in self.__dict__
+            ):
+                for func in hooks.after_request:
+                    response = func(response)
+            else:
+                for func in hooks.after_request:
+                    response = self.ensure_sync(func)(response)
         return self._save_session(ctx, response)
 
     def _save_session(self, ctx: RequestContext, response: Response) -> Response:

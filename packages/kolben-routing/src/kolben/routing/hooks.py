@@ -17,6 +17,7 @@ import collections.abc as cabc
 import typing as t
 from functools import cached_property
 from functools import lru_cache
+from inspect import iscoroutinefunction
 
 from ._registry import Stamp
 from ._registry import stamp_of
@@ -104,6 +105,11 @@ class RequestHooks(t.NamedTuple):
     after_request: tuple[t.Any, ...]
     #: As :meth:`HookQueries.teardown_request_funcs_for` answers.
     teardown_request: tuple[t.Any, ...]
+    #: Whether a ``before_request`` or ``after_request`` function is a
+    #: coroutine function (:func:`inspect.iscoroutinefunction`). When not,
+    #: an owner whose ``ensure_sync`` returns every other function as it is
+    #: may call them directly.
+    has_async: bool = False
 
 
 def _app_first(
@@ -248,11 +254,14 @@ class HookQueries(Scaffold):
             return table[endpoint]
         except KeyError:
             chain = blueprint_chain(endpoint.rpartition(".")[0]) if endpoint else ()
+            before = self.before_request_funcs_for(chain)
+            after = self.after_request_funcs_for(chain)
             hooks = RequestHooks(
                 self.url_value_preprocessors_for(chain),
-                self.before_request_funcs_for(chain),
-                self.after_request_funcs_for(chain),
+                before,
+                after,
                 self.teardown_request_funcs_for(chain),
+                any(iscoroutinefunction(f) for f in (*before, *after)),
             )
             if len(table) >= _MAX_CACHED:
                 table.clear()
