@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import gc
+import typing as t
 import uuid
 
 import pytest
@@ -201,3 +202,21 @@ def test_encoding_errors_are_the_standard_librarys(app: flask.Flask) -> None:
     del shared["bad"]
     assert app.json.response(looped).data == b'[{"a":1}]\n'
     assert app.json.dumps([shared, shared]) == '[{"a": 1}, {"a": 1}]'
+
+
+def test_subclass_dumps_gets_the_response_layout(app: flask.Flask) -> None:
+    """A provider with its own ``dumps`` is asked for the response's layout:
+    compact separators, or an indent of 2 in debug mode.
+    """
+    asked: list[dict[str, object]] = []
+
+    class Recording(DefaultJSONProvider):
+        def dumps(self, obj: object, **kwargs: t.Any) -> str:
+            asked.append(kwargs)
+            return super().dumps(obj, **kwargs)
+
+    app.json = Recording(app)
+    assert app.json.response({"b": 1, "a": 2}).data == b'{"a":2,"b":1}\n'
+    app.debug = True
+    assert app.json.response([1]).data == b"[\n  1\n]\n"
+    assert asked == [{"separators": (",", ":")}, {"indent": 2}]

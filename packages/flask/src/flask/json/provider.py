@@ -120,6 +120,9 @@ _RESPONSE_INIT = _BaseResponse.__init__
 # mimetype -> the Content-Type werkzeug's Response gives it.
 _content_types: dict[str, str] = {}
 
+#: The separators of compact output.
+_COMPACT = (",", ":")
+
 #: Types serialized as their ``str()``.
 _STRINGIFIED = (decimal.Decimal, uuid.UUID)
 
@@ -247,29 +250,32 @@ class DefaultJSONProvider(JSONProvider):
         :attr:`mimetype`.
         """
         obj = self._prepare_response_obj(args, kwargs)
-        layout: dict[str, t.Any]
-        if self.compact or (self.compact is None and not self._app.debug):
-            layout = {"separators": (",", ":")}
-        else:
-            layout = {"indent": 2}
+        app = self._app
+        compact = self.compact
+        indent: int | None = None
+        separators: tuple[str, str] | None = _COMPACT
+        if not (compact or (compact is None and not app.debug)):
+            indent, separators = 2, None
         if type(self).dumps is DefaultJSONProvider.dumps:
             # What dumps would return for this layout, without its keyword
             # handling and json.dumps' per-call encoder.
-            encode = self._encoder(layout.get("indent"), layout.get("separators"))
-            text = encode(obj)
-        else:
+            text = self._encoder(indent, separators)(obj)
+        elif indent is None:
             # A subclass's own dumps decides, as it always has.
-            text = self.dumps(obj, **layout)
-        response_class = self._app.response_class
+            text = self.dumps(obj, separators=separators)
+        else:
+            text = self.dumps(obj, indent=indent)
+        response_class = app.response_class
         if response_class.__init__ is _RESPONSE_INIT:  # type: ignore[comparison-overlap]
             # The content type werkzeug's constructor derives from the
             # mimetype, worked out once per mimetype instead of per response.
-            content_type = _content_types.get(self.mimetype)
+            mimetype = self.mimetype
+            content_type = _content_types.get(mimetype)
             if content_type is None:
                 if len(_content_types) >= 16:
                     _content_types.clear()
-                content_type = get_content_type(self.mimetype, "utf-8")
-                _content_types[self.mimetype] = content_type
-            wsgi_class = t.cast("type[_BaseResponse]", response_class)
+                content_type = get_content_type(mimetype, "utf-8")
+                _content_types[mimetype] = content_type
+            wsgi_class: type[_BaseResponse] = response_class  # type: ignore[assignment]
             return body_response(wsgi_class, f"{text}\n", content_type)
         return response_class(f"{text}\n", mimetype=self.mimetype)
