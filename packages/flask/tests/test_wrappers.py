@@ -385,3 +385,22 @@ def test_uploaded_files_are_closed_when_the_request_ends(
     assert len(seen) == 2
     assert all(upload.closed for upload in seen)
     assert client.post("/plain", data={"x": "1"}).text == "1"
+
+
+def test_response_class_with_its_own_new_is_constructed(app: flask.Flask) -> None:
+    """A response class that creates its instances itself gets them
+    created through it, with the constructor's arguments.
+    """
+    made: list[tuple[t.Any, ...]] = []
+
+    class Counted(flask.Response):
+        def __new__(cls, *args: t.Any, **kwargs: t.Any) -> Counted:
+            made.append(args)
+            return super().__new__(cls)
+
+    app.response_class = Counted
+    with app.test_request_context():
+        response = app.make_response("x")
+    assert type(response) is Counted
+    assert made[-1] == ("x",)
+    assert response.get_data() == b"x"

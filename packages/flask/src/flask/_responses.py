@@ -64,6 +64,8 @@ def _prototype(
         content_type is None
         or cls.__init__ is not _INIT
         or cls.set_data is not _SET_DATA
+        # Copies are made with cls.__new__(cls), without the arguments.
+        or cls.__new__ is not object.__new__
     ):
         return (*settings, content_type, None)
     built = cls(b"", status=status, content_type=content_type)
