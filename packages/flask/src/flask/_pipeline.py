@@ -85,18 +85,6 @@ _HTTP_CALL = HTTPException.__call__
 _error_steps: tuple[t.Any, ...] = ()
 
 
-#: Flask.ensure_sync, once imported (app imports this module).
-_plain_ensure_sync: t.Any = None
-
-
-def _flask_ensure_sync() -> t.Any:
-    global _plain_ensure_sync
-    from .app import Flask
-
-    _plain_ensure_sync = Flask.ensure_sync
-    return _plain_ensure_sync
-
-
 def _default_error_steps() -> tuple[t.Any, ...]:
     global _error_steps
     from ._errors import ErrorHandling
@@ -107,6 +95,18 @@ def _default_error_steps() -> tuple[t.Any, ...]:
         ErrorHandling.trap_http_exception,
     )
     return _error_steps
+
+
+#: Flask.ensure_sync, once imported (app imports this module).
+_plain_ensure_sync: t.Any = None
+
+
+def _flask_ensure_sync() -> t.Any:
+    global _plain_ensure_sync
+    from .app import Flask
+
+    _plain_ensure_sync = Flask.ensure_sync
+    return _plain_ensure_sync
 
 
 def request_chain(request: Request) -> tuple[str, ...]:
