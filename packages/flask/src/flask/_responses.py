@@ -1,19 +1,19 @@
 """Responses with a buffered body, made from a prototype instead of built.
 
 Most responses the pipeline makes are alike: a ``str`` or ``bytes`` body, a
-content type worked out in advance (or the class's default), the class's
-default status (a view's
-string, a JSON response) or a fixed one (an error page). werkzeug's
-constructor validates and sets each header and parses the status for every
-one of them. Here werkzeug's constructor builds one prototype per class,
-content type and status, and each response is a copy of it with its own
-body, headers and close callbacks: the instance is the one the constructor
-would give, attribute for attribute.
+content type worked out in advance (or the class's default), and the class's
+default status (a view's string, a JSON response) or a fixed one (an error
+page). werkzeug's constructor validates and sets each header and parses the
+status for every one of them. Here werkzeug's constructor builds one
+prototype per class, content type and status, and each response is a copy
+of it with its own body, headers and close callbacks: the instance is the
+one the constructor would give, attribute for attribute.
 
-A class whose construction could differ (its own ``__init__`` or
-``set_data``, a changed default status or content-length setting), or a
-werkzeug whose responses are laid out differently, is always built by its
-constructor.
+A class whose construction could differ (its own ``__new__``, ``__init__``
+or ``set_data``) is built by its constructor, as is every class on a
+werkzeug whose responses are laid out differently. A prototype is made
+again when its class's default status, content-length setting or default
+mimetype changes.
 """
 
 from __future__ import annotations
