@@ -251,6 +251,68 @@ def test_async_views_and_hooks(
     assert client.get("/").text == "before"
 
 
+def test_hooks_go_through_an_overridden_ensure_sync(app: flask.Flask) -> None:
+    """Plain hooks are called directly only while ``ensure_sync`` is Flask's
+    own: one replaced on the app or on a subclass sees every hook again.
+    """
+    seen: list[str] = []
+
+    @app.before_request
+    def before() -> None:
+        return None
+
+    @app.after_request
+    def after(response: flask.Response) -> flask.Response:
+        return response
+
+    app.add_url_rule("/", "index", lambda: "ok")
+    client = app.test_client()
+    assert client.get("/").text == "ok"
+
+    def recording(func: t.Any) -> t.Any:
+        seen.append(func.__name__)
+        return func
+
+    app.ensure_sync = recording  # type: ignore[method-assign]
+    assert client.get("/").text == "ok"
+    assert ["before", "after"] == [n for n in seen if n in ("before", "after")]
+    del app.ensure_sync
+
+    class Recording(flask.Flask):
+        def ensure_sync(self, func: t.Any) -> t.Any:
+            seen.append(func.__name__)
+            return func
+
+    seen.clear()
+    sub = Recording(__name__)
+    sub.before_request(before)
+    sub.after_request(after)
+    sub.add_url_rule("/", "index", lambda: "ok")
+    assert sub.test_client().get("/").text == "ok"
+    assert ["before", "after"] == [n for n in seen if n in ("before", "after")]
+
+
+def test_async_after_request_hook_runs_among_plain_ones(
+    app: flask.Flask, client: flask.testing.FlaskClient
+) -> None:
+    """One coroutine function among the hooks is awaited, the plain ones
+    around it called as usual, in order.
+    """
+
+    @app.after_request
+    def plain(response: flask.Response) -> flask.Response:
+        response.headers["X-Order"] += ",plain"
+        return response
+
+    @app.after_request
+    async def awaited(response: flask.Response) -> flask.Response:
+        response.headers["X-Order"] = "awaited"
+        return response
+
+    app.add_url_rule("/", "index", lambda: "ok")
+    assert client.get("/").headers["X-Order"] == "awaited,plain"
+
+
 class _Greeter:
     async def greet(self, name: str) -> str:
         return f"hello {name}"

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import gc
+import typing as t
 import uuid
 
 import pytest
@@ -157,3 +158,80 @@ def test_modules_flask_binds_are_there_when_read() -> None:
     assert "UUID" in dir(flask.json.tag)
     with pytest.raises(AttributeError):
         flask.json.provider.missing  # noqa: B018
+
+
+_json_like = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.decimals(allow_nan=False),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_json_like, st.booleans(), st.booleans())
+def test_output_is_the_standard_librarys(
+    value: object, ensure_ascii: bool, sort_keys: bool
+) -> None:
+    """``dumps`` and JSON responses give exactly what :func:`json.dumps`
+    gives for the provider's settings, whatever they are changed to.
+    """
+    import json as stdlib_json
+
+    app = flask.Flask(__name__)
+    app.json.ensure_ascii = ensure_ascii  # type: ignore[attr-defined]
+    app.json.sort_keys = sort_keys  # type: ignore[attr-defined]
+    options = {
+        "default": app.json.default,  # type: ignore[attr-defined]
+        "ensure_ascii": ensure_ascii,
+        "sort_keys": sort_keys,
+    }
+    expected = stdlib_json.dumps(value, **options)  # type: ignore[arg-type]
+    compact = stdlib_json.dumps(value, separators=(",", ":"), **options)  # type: ignore[arg-type]
+    with app.app_context():
+        assert json.dumps(value) == expected
+        assert app.json.response(value).get_data(as_text=True) == f"{compact}\n"
+
+
+def test_encoding_errors_are_the_standard_librarys(app: flask.Flask) -> None:
+    """A circular structure or an unserializable value fails as with
+    :func:`json.dumps`, and a failure leaves nothing behind: the same
+    objects encode afterwards.
+    """
+    shared: dict[str, object] = {"a": 1}
+    looped: list[object] = [shared]
+    looped.append(looped)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        app.json.response(looped)
+    looped.pop()
+    shared["bad"] = object()
+    with pytest.raises(TypeError, match="is not JSON serializable"):
+        app.json.response(looped)
+    del shared["bad"]
+    assert app.json.response(looped).data == b'[{"a":1}]\n'
+    assert app.json.dumps([shared, shared]) == '[{"a": 1}, {"a": 1}]'
+
+
+def test_subclass_dumps_gets_the_response_layout(app: flask.Flask) -> None:
+    """A provider with its own ``dumps`` is asked for the response's layout:
+    compact separators, or an indent of 2 in debug mode.
+    """
+    asked: list[dict[str, object]] = []
+
+    class Recording(DefaultJSONProvider):
+        def dumps(self, obj: object, **kwargs: t.Any) -> str:
+            asked.append(kwargs)
+            return super().dumps(obj, **kwargs)
+
+    app.json = Recording(app)
+    assert app.json.response({"b": 1, "a": 2}).data == b'{"a":2,"b":1}\n'
+    app.debug = True
+    assert app.json.response([1]).data == b"[\n  1\n]\n"
+    assert asked == [{"separators": (",", ":")}, {"indent": 2}]

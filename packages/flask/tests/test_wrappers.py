@@ -5,11 +5,18 @@ from __future__ import annotations
 import typing as t
 import warnings
 
+import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as RequestBase
 from werkzeug.wrappers import Response as ResponseBase
@@ -206,6 +213,61 @@ def test_http_exception_becomes_the_response_werkzeug_renders(
     assert response.content_type == expected.content_type
 
 
+def _wsgi_parts(response: ResponseBase) -> tuple[str, list[tuple[str, str]], bytes]:
+    environ = EnvironBuilder().get_environ()
+    body, status, headers = response.get_wsgi_response(environ)
+    return status, headers, b"".join(body)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        NotFound(),
+        NotFound("Line one\nline <two> & three"),
+        BadRequest(),
+        Forbidden("x"),
+        InternalServerError(None),
+    ],
+    ids=repr,
+)
+def test_error_page_is_byte_for_byte_werkzeugs(
+    app: flask.Flask, error: HTTPException
+) -> None:
+    """An unhandled HTTP error's response (its page rendered once and reused)
+    is exactly werkzeug's: status, headers and body, on every request.
+    """
+    expected = _wsgi_parts(error.get_response())
+    with app.test_request_context():
+        for _ in range(2):
+            assert _wsgi_parts(app.make_response(error)) == expected
+
+
+def test_error_page_follows_the_name_description_and_class(
+    app: flask.Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reused page changes with what it is rendered from: the status name
+    werkzeug's table gives, the description, and a class rendering its own.
+    """
+
+    class Teapot(HTTPException):
+        code = 418
+
+    class OwnPage(NotFound):
+        def get_body(self, environ: t.Any = None, scope: t.Any = None) -> str:
+            return "own page"
+
+    with app.test_request_context():
+        assert b"I&#39;m a teapot" in app.make_response(Teapot()).get_data()
+        monkeypatch.setitem(HTTP_STATUS_CODES, 418, "Short & Stout")
+        page = app.make_response(Teapot()).get_data()
+        assert b"<h1>Short &amp; Stout</h1>" in page
+        assert b"gone" in app.make_response(NotFound("gone")).get_data()
+        assert b"moved" in app.make_response(NotFound("moved")).get_data()
+        assert app.make_response(OwnPage()).get_data() == b"own page"
+        kept = flask.Response("kept", 404)
+        assert app.make_response(NotFound(response=kept)).get_data() == b"kept"
+
+
 def test_default_content_type_follows_a_changed_default_mimetype(
     app: flask.Flask,
 ) -> None:
@@ -239,3 +301,106 @@ def test_cookies_are_werkzeugs(extra: dict[str, str]) -> None:
     theirs = RequestBase(environ).cookies
     assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
     assert type(ours) is type(theirs)
+
+
+def _layout(response: ResponseBase) -> dict[str, t.Any]:
+    attrs = dict(vars(response))
+    attrs["headers"] = list(response.headers)
+    return attrs
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=20) | st.binary(max_size=20))
+def test_made_response_is_the_one_the_constructor_builds(body: str | bytes) -> None:
+    """A view's string or bytes (reusing a prepared response) becomes the
+    response its class's constructor would build, attribute for attribute,
+    and no two responses share their headers, body or close callbacks.
+    """
+    app = flask.Flask(__name__)
+    with app.test_request_context():
+        first = app.make_response(body)
+        second = app.make_response(body)
+    assert _layout(first) == _layout(flask.Response(body))
+    first.headers["X-Only"] = "first"
+    first.call_on_close(lambda: None)
+    first.set_data(b"changed")
+    assert _layout(second) == _layout(flask.Response(body))
+
+
+def test_made_response_follows_its_class_settings(app: flask.Flask) -> None:
+    """Class settings changed after responses were made apply to the next
+    one: the default status, automatic Content-Length, a class building its
+    own responses, and the JSON response's class.
+    """
+
+    class Custom(flask.Response):
+        pass
+
+    app.response_class = Custom
+    with app.test_request_context():
+        assert app.make_response("x").status == "200 OK"
+        assert app.json.response({"a": 1}).headers["Content-Length"] == "8"
+        Custom.default_status = 201
+        assert app.make_response("x").status == "201 CREATED"
+        Custom.automatically_set_content_length = False
+        assert "Content-Length" not in app.make_response("x").headers
+        assert "Content-Length" not in app.json.response({"a": 1}).headers
+        Custom.default_mimetype = "text/plain"
+        assert app.make_response("x").content_type == "text/plain; charset=utf-8"
+        Custom.default_mimetype = None
+        assert "Content-Type" not in app.make_response("x").headers
+        assert app.make_response("x").get_data() == b"x"
+
+        def init(self: Custom, *args: t.Any, **kwargs: t.Any) -> None:
+            flask.Response.__init__(self, *args, **kwargs)
+            self.headers["X-Built"] = "yes"
+
+        Custom.__init__ = init  # type: ignore[method-assign]
+        assert app.make_response("x").headers["X-Built"] == "yes"
+        assert app.json.response([1]).headers["X-Built"] == "yes"
+
+
+def test_uploaded_files_are_closed_when_the_request_ends(
+    app: flask.Flask,
+) -> None:
+    """The files of a parsed form are closed once the request is over; a
+    request that parsed none closes without error.
+    """
+    import io
+
+    seen: list[t.Any] = []
+
+    @app.post("/upload")
+    def upload() -> str:
+        seen.extend(flask.request.files.getlist("f"))
+        return "ok"
+
+    @app.post("/plain")
+    def plain() -> str:
+        return str(len(flask.request.form))
+
+    client = app.test_client()
+    data = {"f": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.txt")]}
+    assert client.post("/upload", data=data).text == "ok"
+    assert len(seen) == 2
+    assert all(upload.closed for upload in seen)
+    assert client.post("/plain", data={"x": "1"}).text == "1"
+
+
+def test_response_class_with_its_own_new_is_constructed(app: flask.Flask) -> None:
+    """A response class that creates its instances itself gets them
+    created through it, with the constructor's arguments.
+    """
+    made: list[tuple[t.Any, ...]] = []
+
+    class Counted(flask.Response):
+        def __new__(cls, *args: t.Any, **kwargs: t.Any) -> Counted:
+            made.append(args)
+            return super().__new__(cls)
+
+    app.response_class = Counted
+    with app.test_request_context():
+        response = app.make_response("x")
+    assert type(response) is Counted
+    assert made[-1] == ("x",)
+    assert response.get_data() == b"x"

@@ -116,6 +116,69 @@ def test_query_order_along_the_chain() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "chain"),
+    [("parent.child.a", ("parent.child", "parent")), ("index", ()), (None, ())],
+)
+def test_request_hooks_agree_with_each_query(
+    endpoint: str | None, chain: tuple[str, ...]
+) -> None:
+    """The hooks of a request routed to an endpoint are what each query
+    answers for the endpoint's blueprint chain.
+    """
+    app, _ = nested_app()
+    hooks = app.request_hooks_for(endpoint)
+    assert hooks.url_value_preprocessors == app.url_value_preprocessors_for(chain)
+    assert hooks.before_request == app.before_request_funcs_for(chain)
+    assert hooks.after_request == app.after_request_funcs_for(chain)
+    assert hooks.teardown_request == app.teardown_request_funcs_for(chain)
+    assert app.request_hooks_for(endpoint) is hooks
+
+
+def test_request_hooks_say_whether_a_hook_is_async(app: Router) -> None:
+    """``has_async`` is true while a ``before_request`` or ``after_request``
+    function is a coroutine function, and follows registration.
+    """
+
+    def plain() -> None:
+        return None
+
+    async def awaited(response: t.Any) -> t.Any:
+        return response
+
+    app.before_request(plain)
+    assert app.request_hooks_for(None).has_async is False
+    app.after_request(awaited)
+    assert app.request_hooks_for(None).has_async is True
+    app.after_request_funcs[None].remove(awaited)
+    assert app.request_hooks_for(None).has_async is False
+
+
+REQUEST_REGISTRIES = {
+    "url_value_preprocessors": "url_value_preprocessors",
+    "before_request_funcs": "before_request",
+    "after_request_funcs": "after_request",
+    "teardown_request_funcs": "teardown_request",
+}
+
+
+@pytest.mark.parametrize(
+    ("registry", "field"), REQUEST_REGISTRIES.items(), ids=REQUEST_REGISTRIES.keys()
+)
+def test_request_hooks_follow_registration(registry: str, field: str) -> None:
+    """A request's cached hooks change with any of the four registries, by a
+    decorator or by mutating the registry directly.
+    """
+    app, _ = nested_app()
+    before = getattr(app.request_hooks_for("parent.child.a"), field)
+    getattr(app, registry).setdefault("parent.child", []).append(extra)
+    after = getattr(app.request_hooks_for("parent.child.a"), field)
+    assert extra not in before
+    assert extra in after
+    getattr(app, registry)["parent.child"].remove(extra)
+    assert getattr(app.request_hooks_for("parent.child.a"), field) == before
+
+
 def test_request_runs_hooks_in_flask_order() -> None:
     app, calls = nested_app()
     assert Client(app).get("/a").text == "a"

@@ -38,6 +38,8 @@ from kolben.contexts import request_tearing_down
 from kolben.routing import blueprint_chain
 from kolben.sessions import SecureCookieSessionInterface
 
+from ._error_pages import error_response
+from ._responses import body_response
 from .signals import request_finished
 from .signals import request_started
 from .wrappers import default_content_type
@@ -50,6 +52,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from blinker import NamedSignal
 
     from kolben.contexts import RequestContext
+    from kolben.routing import RequestHooks
     from kolben.sessions import SessionInterface
 
     from .config import Config
@@ -75,6 +78,35 @@ _ERROR_PATH = frozenset(
     )
 )
 _HTTP_CALL = HTTPException.__call__
+
+#: ErrorHandling's handle_user_exception, handle_http_exception and
+#: trap_http_exception, once imported (_errors imports this module, so not
+#: at import time; an import statement on every 404 costs several calls).
+_error_steps: tuple[t.Any, ...] = ()
+
+
+def _default_error_steps() -> tuple[t.Any, ...]:
+    global _error_steps
+    from ._errors import ErrorHandling
+
+    _error_steps = (
+        ErrorHandling.handle_user_exception,
+        ErrorHandling.handle_http_exception,
+        ErrorHandling.trap_http_exception,
+    )
+    return _error_steps
+
+
+#: Flask.ensure_sync, once imported (app imports this module).
+_plain_ensure_sync: t.Any = None
+
+
+def _flask_ensure_sync() -> t.Any:
+    global _plain_ensure_sync
+    from .app import Flask
+
+    _plain_ensure_sync = Flask.ensure_sync
+    return _plain_ensure_sync
 
 
 def request_chain(request: Request) -> tuple[str, ...]:
@@ -140,6 +172,7 @@ class RequestPipeline:
         def ensure_sync(
             self, func: cabc.Callable[..., t.Any]
         ) -> cabc.Callable[..., t.Any]: ...
+        def request_hooks_for(self, endpoint: str | None) -> RequestHooks: ...
         def url_value_preprocessors_for(
             self, blueprints: cabc.Sequence[str]
         ) -> tuple[t.Any, ...]: ...
@@ -196,7 +229,10 @@ class RequestPipeline:
         try:
             try:
                 ctx.push()
-                if not session_opens_lazily(self.session_interface):
+                interface = self.session_interface
+                # The default interface is answered without a call.
+                default = type(interface) is SecureCookieSessionInterface
+                if not (default or session_opens_lazily(interface)):
                     ctx.session  # noqa: B018
                 response = self.full_dispatch_request()
             except Exception as e:
@@ -242,16 +278,33 @@ class RequestPipeline:
         called.
         """
         req: Request = _cv_request.get().request  # type: ignore[assignment]
-        chain = request_chain(req)
-        preprocessors = self.url_value_preprocessors_for(chain)
+        rule = req.url_rule
+        hooks = self.request_hooks_for(None if rule is None else rule.endpoint)
+        preprocessors = hooks.url_value_preprocessors
         if preprocessors:
             endpoint, view_args = req.endpoint, req.view_args
             for preprocess in preprocessors:
                 preprocess(endpoint, view_args)
-        for before in self.before_request_funcs_for(chain):
-            rv = self.ensure_sync(before)()
-            if rv is not None:
-                return rv  # type: ignore[no-any-return]
+        befores = hooks.before_request
+        if befores:
+            # ensure_sync would hand every hook back as it is: none is a
+            # coroutine function, and ensure_sync is Flask's own (an app
+            # may override it, on its class or its instance, at any time).
+            if (
+                not hooks.has_async
+                and type(self).ensure_sync
+                is (_plain_ensure_sync or _flask_ensure_sync())
+                and "ensure_sync" not in self.__dict__
+            ):
+                for before in befores:
+                    rv = before()
+                    if rv is not None:
+                        return rv  # type: ignore[no-any-return]
+                return None
+            for before in befores:
+                rv = self.ensure_sync(before)()
+                if rv is not None:
+                    return rv  # type: ignore[no-any-return]
         return None
 
     def _routing_failure_as_is(self) -> HTTPException | None:
@@ -282,16 +335,15 @@ class RequestPipeline:
     def _default_error_path(self) -> bool:
         # Checked on each such request: tests patch these methods on the class
         # or on the app at any time.
-        from ._errors import ErrorHandling
-
+        user, http, trap = _error_steps or _default_error_steps()
         cls: t.Any = type(self)
         return (
             not (self.__dict__.keys() & _ERROR_PATH)
             and cls.dispatch_request is RequestPipeline.dispatch_request
             and cls.raise_routing_exception is RequestPipeline.raise_routing_exception
-            and cls.handle_user_exception is ErrorHandling.handle_user_exception
-            and cls.handle_http_exception is ErrorHandling.handle_http_exception
-            and cls.trap_http_exception is ErrorHandling.trap_http_exception
+            and cls.handle_user_exception is user
+            and cls.handle_http_exception is http
+            and cls.trap_http_exception is trap
         )
 
     def dispatch_request(self) -> ResponseReturnValue:
@@ -396,15 +448,31 @@ class RequestPipeline:
         ctx = _cv_request.get()
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
-        req: Request = ctx.request  # type: ignore[assignment]
-        for func in self.after_request_funcs_for(request_chain(req)):
-            response = self.ensure_sync(func)(response)
+        rule = ctx.request.url_rule  # type: ignore[attr-defined]
+        endpoint = None if rule is None else rule.endpoint
+        hooks = self.request_hooks_for(endpoint)
+        if hooks.after_request:
+            # As in preprocess_request: ensure_sync would change nothing.
+            if (
+                not hooks.has_async
+                and type(self).ensure_sync
+                is (_plain_ensure_sync or _flask_ensure_sync())
+                and "ensure_sync" not in self.__dict__
+            ):
+                for func in hooks.after_request:
+                    response = func(response)
+            else:
+                for func in hooks.after_request:
+                    response = self.ensure_sync(func)(response)
         return self._save_session(ctx, response)
 
     def _save_session(self, ctx: RequestContext, response: Response) -> Response:
         app: t.Any = self
         interface = self.session_interface
-        if not ctx.session_is_open and session_opens_lazily(interface):
+        if not ctx.session_is_open and (
+            type(interface) is SecureCookieSessionInterface
+            or session_opens_lazily(interface)
+        ):
             # The request never used its session. It only needs saving when
             # the client sent a session cookie that may need refreshing.
             if not interface.should_open_to_refresh(app, ctx.request):
@@ -439,8 +507,9 @@ class RequestPipeline:
         """
         if exc is _UNSET:
             exc = sys.exc_info()[1]
-        req: Request = _cv_request.get().request  # type: ignore[assignment]
-        funcs = self.teardown_request_funcs_for(request_chain(req))
+        rule = _cv_request.get().request.url_rule  # type: ignore[attr-defined]
+        endpoint = None if rule is None else rule.endpoint
+        funcs = self.request_hooks_for(endpoint).teardown_request
         if funcs:
             call_teardown_functions(self, funcs, exc)
         if request_tearing_down.receivers:
@@ -489,6 +558,9 @@ class RequestPipeline:
         if not isinstance(rv, response_class):
             if isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)  # type: ignore[assignment]
+            elif status is None and headers is None and type(rv) in (str, bytes):
+                # The commonest value of all: a body with the class's defaults.
+                rv = body_response(response_class, rv)  # type: ignore[arg-type]
             elif isinstance(rv, (str, bytes, bytearray)) or isinstance(
                 rv, cabc.Iterator
             ):
@@ -505,7 +577,7 @@ class RequestPipeline:
                 # What calling the exception as a WSGI app would produce,
                 # without running a nested WSGI request to get it.
                 environ = _cv_request.get().request.environ
-                rv = response_class.force_type(rv.get_response(environ), environ)
+                rv = response_class.force_type(error_response(rv, environ), environ)
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
                     rv = response_class.force_type(

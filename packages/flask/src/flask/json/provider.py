@@ -26,10 +26,15 @@ import sys
 import typing as t
 import weakref
 from datetime import date
+from json.encoder import c_make_encoder  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
+from json.encoder import encode_basestring_ascii
 
 from werkzeug.http import http_date
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as _BaseResponse
+
+from .._responses import body_response
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from werkzeug.sansio.response import Response
@@ -114,6 +119,9 @@ _RESPONSE_INIT = _BaseResponse.__init__
 # mimetype -> the Content-Type werkzeug's Response gives it.
 _content_types: dict[str, str] = {}
 
+#: The separators of compact output.
+_COMPACT = (",", ":")
+
 #: Types serialized as their ``str()``, as (module, class name).
 _STRINGIFIED = (("decimal", "Decimal"), ("uuid", "UUID"))
 
@@ -141,6 +149,36 @@ def _default(o: t.Any) -> t.Any:
     if html is not None:
         return str(html())
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _one_shot(encoder: json.JSONEncoder) -> t.Callable[[t.Any], str]:
+    """``encoder.encode``, or the same without its two Python-level steps:
+    when ``encode`` would hand ``obj`` to the C encoder in one shot (no
+    indent), call the C encoder directly with the arguments ``iterencode``
+    would pass it, and a fresh circular-reference table each time, as
+    ``iterencode`` makes one.
+    """
+    if c_make_encoder is None or encoder.indent is not None:
+        return encoder.encode
+    # The same choices iterencode makes from the encoder's settings.
+    args = (
+        encoder.default,
+        encode_basestring_ascii if encoder.ensure_ascii else encode_basestring,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    make = c_make_encoder
+    check_circular = encoder.check_circular
+
+    def encode(obj: t.Any) -> str:
+        markers: dict[int, t.Any] | None = {} if check_circular else None
+        return "".join(make(markers, *args)(obj, 0))
+
+    return encode
 
 
 class DefaultJSONProvider(JSONProvider):
@@ -180,7 +218,7 @@ class DefaultJSONProvider(JSONProvider):
         :attr:`ensure_ascii` and :attr:`sort_keys` unless ``kwargs`` say otherwise.
         """
         if not kwargs:
-            return self._encoder(None, None).encode(obj)
+            return self._encoder(None, None)(obj)
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
@@ -188,27 +226,29 @@ class DefaultJSONProvider(JSONProvider):
 
     def _encoder(
         self, indent: int | None, separators: tuple[str, str] | None
-    ) -> json.JSONEncoder:
-        # The encoder json.dumps would build for these options, built once
-        # per combination of the provider's settings instead of per call
-        # (the settings are attributes users may change at any time).
+    ) -> t.Callable[[t.Any], str]:
+        # What json.dumps would do for these options, prepared once per
+        # combination of the provider's settings instead of per call (the
+        # settings are attributes users may change at any time).
         key = (self.default, self.ensure_ascii, self.sort_keys, indent, separators)
-        cached: dict[tuple[t.Any, ...], json.JSONEncoder] | None
+        cached: dict[tuple[t.Any, ...], t.Callable[[t.Any], str]] | None
         cached = self.__dict__.get("_encoders")
         if cached is None:
             cached = self.__dict__["_encoders"] = {}
-        encoder = cached.get(key)
-        if encoder is None:
+        encode = cached.get(key)
+        if encode is None:
             if len(cached) >= 8:  # settings changed over and over: start afresh
                 cached.clear()
-            encoder = cached[key] = json.JSONEncoder(
-                ensure_ascii=self.ensure_ascii,
-                indent=indent,
-                separators=separators,
-                default=self.default,
-                sort_keys=self.sort_keys,
+            encode = cached[key] = _one_shot(
+                json.JSONEncoder(
+                    ensure_ascii=self.ensure_ascii,
+                    indent=indent,
+                    separators=separators,
+                    default=self.default,
+                    sort_keys=self.sort_keys,
+                )
             )
-        return encoder
+        return encode
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
         """Deserialize with :func:`json.loads`."""
@@ -220,30 +260,34 @@ class DefaultJSONProvider(JSONProvider):
         :attr:`mimetype`.
         """
         obj = self._prepare_response_obj(args, kwargs)
-        layout: dict[str, t.Any]
-        if self.compact or (self.compact is None and not self._app.debug):
-            layout = {"separators": (",", ":")}
-        else:
-            layout = {"indent": 2}
+        app = self._app
+        compact = self.compact
+        indent: int | None = None
+        separators: tuple[str, str] | None = _COMPACT
+        if not (compact or (compact is None and not app.debug)):
+            indent, separators = 2, None
         if type(self).dumps is DefaultJSONProvider.dumps:
             # What dumps would return for this layout, without its keyword
             # handling and json.dumps' per-call encoder.
-            encoder = self._encoder(layout.get("indent"), layout.get("separators"))
-            text = encoder.encode(obj)
-        else:
+            text = self._encoder(indent, separators)(obj)
+        elif indent is None:
             # A subclass's own dumps decides, as it always has.
-            text = self.dumps(obj, **layout)
-        response_class = self._app.response_class
+            text = self.dumps(obj, separators=separators)
+        else:
+            text = self.dumps(obj, indent=indent)
+        response_class = app.response_class
         if response_class.__init__ is _RESPONSE_INIT:  # type: ignore[comparison-overlap]
             # The content type werkzeug's constructor derives from the
             # mimetype, worked out once per mimetype instead of per response.
-            content_type = _content_types.get(self.mimetype)
+            mimetype = self.mimetype
+            content_type = _content_types.get(mimetype)
             if content_type is None:
                 if len(_content_types) >= 16:
                     _content_types.clear()
-                content_type = get_content_type(self.mimetype, "utf-8")
-                _content_types[self.mimetype] = content_type
-            return response_class(f"{text}\n", content_type=content_type)
+                content_type = get_content_type(mimetype, "utf-8")
+                _content_types[mimetype] = content_type
+            wsgi_class: type[_BaseResponse] = response_class  # type: ignore[assignment]
+            return body_response(wsgi_class, f"{text}\n", content_type)
         return response_class(f"{text}\n", mimetype=self.mimetype)
 
 

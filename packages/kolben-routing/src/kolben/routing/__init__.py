@@ -15,6 +15,7 @@ from .blueprints import BlueprintSetupState as BlueprintSetupState
 from .blueprints import DeferredSetupFunction as DeferredSetupFunction
 from .hooks import blueprint_chain as blueprint_chain
 from .hooks import HookQueries as HookQueries
+from .hooks import RequestHooks as RequestHooks
 from .hooks import split_blueprint_path as split_blueprint_path
 from .protocols import RoutingOwner as RoutingOwner
 from .protocols import StaticFilesBlueprint as StaticFilesBlueprint

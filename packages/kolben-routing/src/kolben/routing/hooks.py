@@ -17,6 +17,7 @@ import collections.abc as cabc
 import typing as t
 from functools import cached_property
 from functools import lru_cache
+from inspect import iscoroutinefunction
 
 from ._registry import Stamp
 from ._registry import stamp_of
@@ -70,7 +71,7 @@ _CHAIN_REGISTRIES = (
 class _QueryCache:
     """The cached answers of one app, valid while its stamp is unchanged."""
 
-    __slots__ = ("stamp", "seen", "chains", "url_defaults", "errors")
+    __slots__ = ("stamp", "seen", "chains", "url_defaults", "errors", "requests")
 
     def __init__(self, stamp: Stamp) -> None:
         self.stamp = stamp
@@ -85,6 +86,30 @@ class _QueryCache:
         #: Endpoint -> URL default functions in call order.
         self.url_defaults: dict[str, tuple[t.Any, ...]] = {}
         self.errors: dict[tuple[type, tuple[str, ...]], t.Any] = {}
+        #: Endpoint (``None``: no rule matched) -> the request's hooks.
+        self.requests: dict[str | None, RequestHooks] = {}
+
+
+class RequestHooks(t.NamedTuple):
+    """The hook functions that apply to one request, each group in call
+    order: what :meth:`HookQueries.request_hooks_for` answers.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: As :meth:`HookQueries.url_value_preprocessors_for` answers.
+    url_value_preprocessors: tuple[t.Any, ...]
+    #: As :meth:`HookQueries.before_request_funcs_for` answers.
+    before_request: tuple[t.Any, ...]
+    #: As :meth:`HookQueries.after_request_funcs_for` answers.
+    after_request: tuple[t.Any, ...]
+    #: As :meth:`HookQueries.teardown_request_funcs_for` answers.
+    teardown_request: tuple[t.Any, ...]
+    #: Whether a ``before_request`` or ``after_request`` function is a
+    #: coroutine function (:func:`inspect.iscoroutinefunction`). When not,
+    #: an owner whose ``ensure_sync`` returns every other function as it is
+    #: may call them directly.
+    has_async: bool = False
 
 
 def _app_first(
@@ -208,6 +233,40 @@ class HookQueries(Scaffold):
 
         .. versionadded:: 0.1.0""",
     )
+
+    def request_hooks_for(self, endpoint: str | None) -> RequestHooks:
+        """The URL value preprocessors, ``before_request``, ``after_request``
+        and ``teardown_request`` functions of a request routed to
+        ``endpoint`` (``None`` when no rule matched), each in call order.
+
+        One cached answer per endpoint for the four questions a request
+        pipeline asks, without working out the blueprint chain on every
+        request; each group is what the query of its own name answers for
+        the endpoint's chain.
+
+        .. versionadded:: 0.1.0
+        """
+        cache = self._query_cache
+        if cache.seen != cache.stamp.value:
+            cache.reset()
+        table = cache.requests
+        try:
+            return table[endpoint]
+        except KeyError:
+            chain = blueprint_chain(endpoint.rpartition(".")[0]) if endpoint else ()
+            before = self.before_request_funcs_for(chain)
+            after = self.after_request_funcs_for(chain)
+            hooks = RequestHooks(
+                self.url_value_preprocessors_for(chain),
+                before,
+                after,
+                self.teardown_request_funcs_for(chain),
+                any(iscoroutinefunction(f) for f in (*before, *after)),
+            )
+            if len(table) >= _MAX_CACHED:
+                table.clear()
+            table[endpoint] = hooks
+            return hooks
 
     def url_default_functions_for(
         self, endpoint: str
