@@ -580,15 +580,26 @@ class RoutingApp(HookQueries):
         if _scheme is not None and not external:
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
-        self.inject_url_defaults(endpoint, values)
-        try:
-            built = adapter.build(
-                endpoint,
-                values,
-                force_external=external,
-                url_scheme=_scheme,
-                method=_method,
+        if type(self).inject_url_defaults is _INJECT_URL_DEFAULTS:
+            # What url_default_functions_for answers, read from its cache
+            # without the call while the cache is valid: no call at all per
+            # URL when, as usual, no function applies.
+            cache = self._query_cache
+            funcs = (
+                cache.url_defaults.get(endpoint)
+                if cache.seen == cache.stamp.value
+                else None
             )
+            if funcs is None:
+                funcs = self.url_default_functions_for(endpoint)
+            for func in funcs:
+                func(endpoint, values)
+        else:
+            self.inject_url_defaults(endpoint, values)
+        try:
+            # Positionally: (values, method, force_external, append_unknown,
+            # url_scheme), a cheaper call than by keyword.
+            built = adapter.build(endpoint, values, _method, external, True, _scheme)
         except BuildError as error:
             # Handlers see the special arguments among the values, as in Flask.
             values.update(
@@ -628,6 +639,7 @@ class RoutingApp(HookQueries):
 
 
 _URL_FOR = RoutingApp.url_for
+_INJECT_URL_DEFAULTS = RoutingApp.inject_url_defaults
 
 
 def _ask_build_error_handler(
