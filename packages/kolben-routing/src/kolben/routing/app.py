@@ -70,6 +70,49 @@ def _wsgi_decode(value: str) -> str:
     return value.encode("latin1").decode(errors="replace")
 
 
+def _build_relative(
+    adapter: MapAdapter, endpoint: str, values: dict[str, t.Any]
+) -> str | None:
+    """What ``adapter.build(endpoint, values)`` returns, for the common case
+    it settles directly: a relative URL to an endpoint of a single HTTP rule
+    on the adapter's subdomain, with werkzeug's stock map and adapter and no
+    host matching. ``None`` for anything else, which werkzeug then builds (or
+    fails to build) itself.
+
+    The rule's own methods do the work (``suitable_for`` with the adapter's
+    default method, then ``build``), as ``MapAdapter.build`` calls them, but
+    without its generic search through the endpoint's rules, which costs
+    more than building the URL.
+    """
+    url_map = adapter.map
+    if (
+        type(adapter) is not MapAdapter
+        or type(url_map) is not Map
+        or url_map.host_matching
+    ):
+        return None
+    # Map.add files a rule under its endpoint (and compiles it) at once;
+    # Map.update, which build calls first, only re-sorts those lists, which
+    # cannot matter for a list of one.
+    rules = getattr(url_map, "_rules_by_endpoint", _NO_RULES).get(endpoint)
+    if rules is None or len(rules) != 1:
+        return None
+    rule = rules[0]
+    if rule.websocket:
+        return None
+    # As MapAdapter.build: a value of None counts as not given.
+    values = {key: value for key, value in values.items() if value is not None}
+    if not rule.suitable_for(values, adapter.default_method):
+        return None
+    built = rule.build(values, True)
+    if built is None or built[0] != adapter.subdomain:
+        return None
+    return f"{adapter.script_name.rstrip('/')}/{built[1].lstrip('/')}"
+
+
+_NO_RULES: dict[str, list[Rule]] = {}
+
+
 def _request_blueprint(request: t.Any) -> str | None:
     """The dotted name of the blueprint that handles ``request``, if any."""
     try:
@@ -596,10 +639,16 @@ class RoutingApp(HookQueries):
                 func(endpoint, values)
         else:
             self.inject_url_defaults(endpoint, values)
+        built = (
+            None if external or _method else _build_relative(adapter, endpoint, values)
+        )
         try:
-            # Positionally: (values, method, force_external, append_unknown,
-            # url_scheme), a cheaper call than by keyword.
-            built = adapter.build(endpoint, values, _method, external, True, _scheme)
+            if built is None:
+                # Positionally: (values, method, force_external,
+                # append_unknown, url_scheme), a cheaper call than by keyword.
+                built = adapter.build(
+                    endpoint, values, _method, external, True, _scheme
+                )
         except BuildError as error:
             # Handlers see the special arguments among the values, as in Flask.
             values.update(
