@@ -183,6 +183,14 @@ def test_url_defaults_added_later_apply(app: Router) -> None:
         assert url_for("bp.view", page="a") == "/bp/a"
 
 
+def test_url_defaults_replaced_on_the_app_are_called(app: Router) -> None:
+    app.add_url_rule("/<page>", "view")
+    with app.request_context(environ()):
+        assert url_for("view", page="a") == "/a"
+        app.inject_url_defaults = lambda endpoint, values: values.update(page="b")  # type: ignore[method-assign]
+        assert url_for("view", page="a") == "/b"
+
+
 def test_overridden_url_building_is_called(make_app: t.Any) -> None:
     calls: list[t.Any] = []
 

@@ -623,7 +623,10 @@ class RoutingApp(HookQueries):
         if _scheme is not None and not external:
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
-        if type(self).inject_url_defaults is _INJECT_URL_DEFAULTS:
+        if (
+            type(self).inject_url_defaults is _INJECT_URL_DEFAULTS
+            and "inject_url_defaults" not in self.__dict__
+        ):
             # What url_default_functions_for answers, read from its cache
             # without the call while the cache is valid: no call at all per
             # URL when, as usual, no function applies.
