@@ -183,6 +183,14 @@ def test_url_defaults_added_later_apply(app: Router) -> None:
         assert url_for("bp.view", page="a") == "/bp/a"
 
 
+def test_url_defaults_replaced_on_the_app_are_called(app: Router) -> None:
+    app.add_url_rule("/<page>", "view")
+    with app.request_context(environ()):
+        assert url_for("view", page="a") == "/a"
+        app.inject_url_defaults = lambda endpoint, values: values.update(page="b")  # type: ignore[method-assign]
+        assert url_for("view", page="a") == "/b"
+
+
 def test_overridden_url_building_is_called(make_app: t.Any) -> None:
     calls: list[t.Any] = []
 
@@ -467,3 +475,41 @@ def test_built_urls_route_back_to_the_endpoint(name: str, number: int) -> None:
         assert (endpoint, values) == ("user", {"name": name, "number": number})
         url = unquote(url_for("bp.deep", rest=f"{name}/x"))
         assert ctx.url_adapter.match(url) == ("bp.deep", {"rest": f"{name}/x"})
+
+
+def _outcome(build: t.Callable[..., str], *args: t.Any, **kwargs: t.Any) -> t.Any:
+    try:
+        return build(*args, **kwargs)
+    except Exception as e:  # the same failure counts as the same outcome
+        return type(e)
+
+
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["id", "name", "page", "q"]),
+        st.one_of(st.none(), st.integers(0, 99), st.text(max_size=4)),
+        max_size=4,
+    ),
+    method=st.sampled_from(["GET", "POST"]),
+    root=st.sampled_from(["", "/root", "/root/"]),
+)
+def test_url_for_builds_what_werkzeug_builds(
+    values: dict[str, t.Any], method: str, root: str
+) -> None:
+    app = Router("same")
+    app.add_url_rule("/post/<int:id>", "post")
+    app.add_url_rule("/user/<name>", "user")
+    app.add_url_rule("/page/<int:page>", "paged", defaults={"q": "x"})
+    app.add_url_rule("/create/<name>", "create", methods=["POST"])
+    app.add_url_rule("/either/<int:id>", "either")
+    app.add_url_rule("/either/<name>", "either")
+    app.add_url_rule("/added", "added")
+    environ_ = environ("/", method=method, base_url=f"http://localhost{root}")
+    with app.request_context(environ_) as ctx:
+        # A rule added after the adapter was bound is built like the others.
+        app.add_url_rule("/late/<int:id>", "late")
+        for endpoint in ("post", "user", "paged", "create", "either", "late"):
+            expected = _outcome(ctx.url_adapter.build, endpoint, values)
+            given_values = dict(values)
+            assert _outcome(url_for, endpoint, **given_values) == expected
+            assert given_values == values

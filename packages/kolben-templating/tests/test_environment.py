@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import typing as t
 
@@ -166,3 +167,39 @@ def test_refreshing_before_the_environment_exists_does_not_create_it(
     app.debug = True
     app.templates_auto_reload = True
     assert "jinja_env" not in app.__dict__
+
+
+def test_templates_see_globals_as_jinja_gives_them(app: t.Any) -> None:
+    env = app.jinja_env
+    source = "{{ shared }} {{ own }} {{ passed }}"
+    template = env.from_string(source, globals={"own": "template", "shared": "t"})
+    assert isinstance(template, jinja2.Template)
+    env.globals["shared"] = "env"
+    env.globals["late"] = "late"
+    # The template's own globals win, the passed variables win over both.
+    assert template.render(passed="p") == "t template p"
+    assert template.render(shared="s", passed="p") == "s template p"
+    # The very context plain Jinja builds: names, order, values, global keys.
+    ours = template.new_context({"passed": 1})
+    theirs = jinja2.Template.new_context(template, {"passed": 1})
+    assert list(ours.get_all().items()) == list(theirs.get_all().items())
+    assert ours.globals_keys == theirs.globals_keys
+    # Globals added, changed or removed after the template was loaded count.
+    env.globals["shared"] = "changed"
+    del template.globals.maps[0]["shared"]
+    assert template.render(passed="p") == "changed template p"
+    del env.globals["late"]
+    assert "late" not in template.new_context().get_all()
+    with pytest.raises(TypeError, match="keywords must be strings"):
+        template.new_context({1: "x"})
+    with pytest.raises(TypeError, match="keywords must be strings"):
+        jinja2.Template.new_context(template, {1: "x"})
+
+
+def test_globals_that_are_not_plain_dicts_are_left_to_jinja(app: t.Any) -> None:
+    env = app.jinja_env
+    fallback = collections.defaultdict(lambda: "default", own="own")
+    template = env.from_string("{{ own }} {{ missing }}", globals=fallback)
+    template.globals = collections.ChainMap(fallback, env.globals)
+    assert template.render() == "own "
+    assert template.new_context().get_all() == dict(template.globals)

@@ -70,6 +70,49 @@ def _wsgi_decode(value: str) -> str:
     return value.encode("latin1").decode(errors="replace")
 
 
+def _build_relative(
+    adapter: MapAdapter, endpoint: str, values: dict[str, t.Any]
+) -> str | None:
+    """What ``adapter.build(endpoint, values)`` returns, for the common case
+    it settles directly: a relative URL to an endpoint of a single HTTP rule
+    on the adapter's subdomain, with werkzeug's stock map and adapter and no
+    host matching. ``None`` for anything else, which werkzeug then builds (or
+    fails to build) itself.
+
+    The rule's own methods do the work (``suitable_for`` with the adapter's
+    default method, then ``build``), as ``MapAdapter.build`` calls them, but
+    without its generic search through the endpoint's rules, which costs
+    more than building the URL.
+    """
+    url_map = adapter.map
+    if (
+        type(adapter) is not MapAdapter
+        or type(url_map) is not Map
+        or url_map.host_matching
+    ):
+        return None
+    # Map.add files a rule under its endpoint (and compiles it) at once;
+    # Map.update, which build calls first, only re-sorts those lists, which
+    # cannot matter for a list of one.
+    rules = getattr(url_map, "_rules_by_endpoint", _NO_RULES).get(endpoint)
+    if rules is None or len(rules) != 1:
+        return None
+    rule = rules[0]
+    if rule.websocket:
+        return None
+    # As MapAdapter.build: a value of None counts as not given.
+    values = {key: value for key, value in values.items() if value is not None}
+    if not rule.suitable_for(values, adapter.default_method):
+        return None
+    built = rule.build(values, True)
+    if built is None or built[0] != adapter.subdomain:
+        return None
+    return f"{adapter.script_name.rstrip('/')}/{built[1].lstrip('/')}"
+
+
+_NO_RULES: dict[str, list[Rule]] = {}
+
+
 def _request_blueprint(request: t.Any) -> str | None:
     """The dotted name of the blueprint that handles ``request``, if any."""
     try:
@@ -580,15 +623,35 @@ class RoutingApp(HookQueries):
         if _scheme is not None and not external:
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
-        self.inject_url_defaults(endpoint, values)
-        try:
-            built = adapter.build(
-                endpoint,
-                values,
-                force_external=external,
-                url_scheme=_scheme,
-                method=_method,
+        if (
+            type(self).inject_url_defaults is _INJECT_URL_DEFAULTS
+            and "inject_url_defaults" not in self.__dict__
+        ):
+            # What url_default_functions_for answers, read from its cache
+            # without the call while the cache is valid: no call at all per
+            # URL when, as usual, no function applies.
+            cache = self._query_cache
+            funcs = (
+                cache.url_defaults.get(endpoint)
+                if cache.seen == cache.stamp.value
+                else None
             )
+            if funcs is None:
+                funcs = self.url_default_functions_for(endpoint)
+            for func in funcs:
+                func(endpoint, values)
+        else:
+            self.inject_url_defaults(endpoint, values)
+        built = (
+            None if external or _method else _build_relative(adapter, endpoint, values)
+        )
+        try:
+            if built is None:
+                # Positionally: (values, method, force_external,
+                # append_unknown, url_scheme), a cheaper call than by keyword.
+                built = adapter.build(
+                    endpoint, values, _method, external, True, _scheme
+                )
         except BuildError as error:
             # Handlers see the special arguments among the values, as in Flask.
             values.update(
@@ -628,6 +691,7 @@ class RoutingApp(HookQueries):
 
 
 _URL_FOR = RoutingApp.url_for
+_INJECT_URL_DEFAULTS = RoutingApp.inject_url_defaults
 
 
 def _ask_build_error_handler(

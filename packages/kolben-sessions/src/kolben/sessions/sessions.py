@@ -567,7 +567,7 @@ class SecureCookieSessionInterface(SessionInterface):
             _vary_on_cookie(response)
 
         try:
-            self._store(app, session, response)
+            self._store(app, session, response, varied=accessed)
         finally:
             # Looking at the session to decide what to store is not the app
             # reading it: keep the flag as the request left it.
@@ -591,13 +591,17 @@ class SecureCookieSessionInterface(SessionInterface):
         app: SessionApp,
         session: SessionMixin,
         response: Response,
+        varied: bool = False,
     ) -> None:
+        # ``varied``: save_session added ``Vary: Cookie`` already; adding it
+        # again would change nothing.
         if not session:
             if session.modified:
                 response.delete_cookie(
                     self.get_cookie_name(app), **self._cookie_attributes(app)
                 )
-                _vary_on_cookie(response)
+                if not varied:
+                    _vary_on_cookie(response)
 
             return
 
@@ -626,4 +630,5 @@ class SecureCookieSessionInterface(SessionInterface):
             expires=self.get_expiration_time(app, session),
             **self._cookie_attributes(app),
         )
-        _vary_on_cookie(response)
+        if not varied:
+            _vary_on_cookie(response)
