@@ -124,3 +124,27 @@ def test_jinja_names_of_flask_modules_are_jinja_s() -> None:
     assert flask.sansio.scaffold.BaseLoader is jinja2.BaseLoader
     assert flask.sansio.scaffold.FileSystemLoader is jinja2.FileSystemLoader
     assert flask.render_template is flask.templating.render_template
+
+
+def test_pathlib_loads_when_an_app_is_built() -> None:
+    # Upstream's ``import flask`` loads pathlib; ours leaves it to the
+    # instance folder lookup of the first app, and the module name Flask's
+    # ``flask.sansio.scaffold`` binds still resolves to the real module.
+    imported = loaded_by(
+        "import json, sys, flask; print(json.dumps(sorted(sys.modules)))"
+    )
+    assert "pathlib" not in imported
+    built = loaded_by(
+        "import json, sys, flask\n"
+        "flask.Flask('built')\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert "pathlib" in built
+
+
+def test_scaffold_pathlib_is_the_module() -> None:
+    import pathlib
+
+    import flask.sansio.scaffold
+
+    assert flask.sansio.scaffold.pathlib is pathlib

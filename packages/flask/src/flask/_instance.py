@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import pathlib
 import sys
 
 
 def _is_within(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    # Imported here, not by ``import flask``: only building an app without an
+    # instance path asks (once), and pathlib is a millisecond of startup.
+    import pathlib
+
     return pathlib.PurePath(path).is_relative_to(folder)
 
 

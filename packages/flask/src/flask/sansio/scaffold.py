@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib as importlib
 import os as os
-import pathlib as pathlib
 import sys as sys
 import typing as t
 from collections import defaultdict as defaultdict
@@ -42,6 +41,8 @@ from .. import typing as ft  # noqa: F401
 from .._instance import find_package as find_package
 
 if t.TYPE_CHECKING:
+    import pathlib as pathlib
+
     from jinja2 import BaseLoader as BaseLoader
     from jinja2 import FileSystemLoader as FileSystemLoader
 
@@ -62,4 +63,10 @@ def __getattr__(name: str) -> t.Any:
         import jinja2
 
         return getattr(jinja2, name)
+    if name == "pathlib":
+        # Flask's module imports pathlib at its top; ``import flask`` does not
+        # need it, so it is imported when an extension reads it from here.
+        import pathlib
+
+        return pathlib
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
