@@ -7,6 +7,7 @@ import typing as t
 import pytest
 
 from kolben.contexts import app_ctx
+from kolben.contexts import AppCtxGlobals
 from kolben.contexts import current_app
 from kolben.contexts import g
 from kolben.contexts import has_app_context
@@ -38,6 +39,31 @@ def test_each_app_context_has_its_own_g(app: t.Any) -> None:
             assert "value" not in g
             g.value = "inner"
         assert g.value == "outer"
+
+
+def test_default_g_is_made_on_first_read_and_kept(app: t.Any) -> None:
+    with app.app_context() as ctx:
+        assert "g" not in vars(ctx)  # nothing made for a context that never uses g
+        first = ctx.g
+        assert isinstance(first, AppCtxGlobals)
+        assert ctx.g is first is g._get_current_object()  # type: ignore[attr-defined]
+        replacement = AppCtxGlobals()
+        ctx.g = replacement
+        assert g._get_current_object() is replacement  # type: ignore[attr-defined]
+
+
+def test_a_custom_g_class_is_made_with_the_context(app: t.Any) -> None:
+    made: list[object] = []
+
+    class Counted(AppCtxGlobals):
+        def __init__(self) -> None:
+            made.append(self)
+
+    app.app_ctx_globals_class = Counted
+    ctx = app.app_context()
+    assert len(made) == 1  # as in Flask: its constructor may have effects
+    with ctx:
+        assert g._get_current_object() is made[0]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
