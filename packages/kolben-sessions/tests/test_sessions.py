@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import typing as t
 from datetime import datetime
 from datetime import timedelta
@@ -582,6 +583,58 @@ def test_the_signing_serializer_is_built_once_per_key_set() -> None:
         salt = "other"
 
     assert Salted().get_signing_serializer(MiniApp("one")) is not first
+
+
+def test_one_interface_follows_every_change_of_its_key_settings() -> None:
+    # One interface serves every request of an app: what it remembers from
+    # the last request must not outlive a change of the settings.
+    interface = SecureCookieSessionInterface()
+    app = MiniApp("one")
+    cookie = write_cookie(app, a=1)
+    assert interface.open_session(app, request_with(cookie)) == {"a": 1}
+
+    app.secret_key = "two"
+    assert interface.open_session(app, request_with(cookie)) == {}
+
+    fallbacks: list[str] = []
+    app.config["SECRET_KEY_FALLBACKS"] = fallbacks
+    assert interface.open_session(app, request_with(cookie)) == {}
+    # Changed in place: the same list now lists the old key.
+    fallbacks.append("one")
+    assert interface.open_session(app, request_with(cookie)) == {"a": 1}
+    fallbacks.clear()
+    assert interface.open_session(app, request_with(cookie)) == {}
+
+    interface.salt = "another salt"
+    assert interface.open_session(app, request_with(cookie)) == {}
+
+
+class UpperJSON:
+    """A JSON provider that writes every string upper case."""
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        return json.dumps(obj, **kwargs).upper()
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        return json.loads(s, **kwargs)
+
+
+def test_a_new_json_provider_is_used_from_the_next_request_on() -> None:
+    interface = SecureCookieSessionInterface()
+    app = MiniApp("one")
+    session = interface.session_class()
+    session["a"] = "b"
+    plain = interface.get_signing_serializer(app)
+    assert plain is not None
+    assert plain.loads(cookie_of(saved(interface, app, session))) == {"a": "b"}
+
+    app.session_json = UpperJSON()  # type: ignore[attr-defined]
+    serializer = interface.get_signing_serializer(app)
+    assert serializer is not None
+    assert serializer.loads(cookie_of(saved(interface, app, session))) == {"A": "B"}
+
+    del app.session_json  # type: ignore[attr-defined]
+    assert interface.get_signing_serializer(app) is plain
 
 
 def test_unhashable_key_settings_still_work() -> None:

@@ -465,6 +465,12 @@ class SecureCookieSessionInterface(SessionInterface):
     #: The class of the sessions this interface opens.
     session_class: type[SecureCookieSession] = SecureCookieSession
 
+    # (settings, fallbacks, serializer) of the last get_signing_serializer.
+    _last_serializer: (
+        tuple[tuple[t.Any, ...], tuple[t.Any, ...] | None, URLSafeTimedSerializer]
+        | None
+    ) = None
+
     def get_signing_serializer(self, app: SessionApp) -> URLSafeTimedSerializer | None:
         """Return the itsdangerous serializer that signs and verifies session
         cookies, or ``None`` when the app has no secret key.
@@ -491,6 +497,37 @@ class SecureCookieSessionInterface(SessionInterface):
         fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
         serializer = self.serializer
         provider = getattr(app, "session_json", None)
+        # Opening and saving a session each ask for the serializer: the last
+        # answer stands while nothing it is built from has changed. Fallbacks
+        # are compared by value, since a list may be changed in place.
+        settings = (
+            secret_key,
+            provider,
+            serializer,
+            self.salt,
+            self.digest_method,
+            self.key_derivation,
+        )
+        keys = tuple(fallbacks) if fallbacks else None
+        last = self._last_serializer
+        if last is not None and last[0] == settings and last[1] == keys:
+            return last[2]
+        built, cached = self._build_serializer(
+            secret_key, fallbacks, serializer, provider
+        )
+        if cached:
+            self._last_serializer = (settings, keys, built)
+        return built
+
+    def _build_serializer(
+        self,
+        secret_key: t.Any,
+        fallbacks: t.Any,
+        serializer: t.Any,
+        provider: t.Any,
+    ) -> tuple[URLSafeTimedSerializer, bool]:
+        # The serializer, and whether it came from the cache: one built from
+        # unhashable (mutable) settings is never remembered.
         if provider is not None and isinstance(serializer, TaggedJSONSerializer):
             # The app encodes JSON its own way (Flask: a custom app.json).
             serializer = serializer.with_json(provider)
@@ -508,9 +545,9 @@ class SecureCookieSessionInterface(SessionInterface):
         try:
             hash(ident)
         except TypeError:
-            return _make_serializer(*ident)
+            return _make_serializer(*ident), False
 
-        return _cached_serializer(*ident)
+        return _cached_serializer(*ident), True
 
     def open_session(
         self, app: SessionApp, request: Request
