@@ -287,15 +287,7 @@ class RequestPipeline:
                 preprocess(endpoint, view_args)
         befores = hooks.before_request
         if befores:
-            # ensure_sync would hand every hook back as it is: none is a
-            # coroutine function, and ensure_sync is Flask's own (an app
-            # may override it, on its class or its instance, at any time).
-            if (
-                not hooks.has_async
-                and type(self).ensure_sync
-                is (_plain_ensure_sync or _flask_ensure_sync())
-                and "ensure_sync" not in self.__dict__
-            ):
+            if self._calls_hooks_as_they_are(hooks):
                 for before in befores:
                     rv = before()
                     if rv is not None:
@@ -306,6 +298,17 @@ class RequestPipeline:
                 if rv is not None:
                     return rv  # type: ignore[no-any-return]
         return None
+
+    def _calls_hooks_as_they_are(self, hooks: RequestHooks) -> bool:
+        """Whether :meth:`ensure_sync` would hand each of ``hooks`` back as it
+        is: none is a coroutine function, and ``ensure_sync`` is Flask's own
+        (an app may override it, on its class or its instance, at any time).
+        """
+        return (
+            not hooks.has_async
+            and type(self).ensure_sync is (_plain_ensure_sync or _flask_ensure_sync())
+            and "ensure_sync" not in self.__dict__
+        )
 
     def _routing_failure_as_is(self) -> HTTPException | None:
         """The request's routing failure when raising it from
@@ -452,13 +455,7 @@ class RequestPipeline:
         endpoint = None if rule is None else rule.endpoint
         hooks = self.request_hooks_for(endpoint)
         if hooks.after_request:
-            # As in preprocess_request: ensure_sync would change nothing.
-            if (
-                not hooks.has_async
-                and type(self).ensure_sync
-                is (_plain_ensure_sync or _flask_ensure_sync())
-                and "ensure_sync" not in self.__dict__
-            ):
+            if self._calls_hooks_as_they_are(hooks):
                 for func in hooks.after_request:
                     response = func(response)
             else:
