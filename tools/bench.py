@@ -7,7 +7,9 @@ scenario needs them, doing the same work by hand), as ratios; how many function
 calls a request costs on each (cProfile's count, deterministic, so immune to
 machine noise); how fast the test client answers ``client.get("/")``; how long
 ``import flask``, ``flask --help`` and ``flask routes`` on Flaskr and building
-an app with 1000 routes take, each in fresh processes; and how much resident
+an app with 1000 routes take, each in fresh processes, the two commands next
+to their floor (:func:`cli_floor`, a process doing only what those commands
+cannot avoid on any framework); and how much resident
 memory a process serving Flaskr holds. For these startup and memory figures
 each framework is installed alone (with python-dotenv) in a throwaway
 virtualenv, ours as wheels built from the working tree.
@@ -20,6 +22,7 @@ Run it through hatch, so "ours" is the workspace environment::
                                      # (bench_gunicorn), and the ASGI
                                      # targets under uvicorn (bench_asgi)
     hatch run bench --e2e-only       # only those
+    hatch run bench --startup-only   # only the startup and memory figures
     hatch run bench -s hello -s 404  # only some scenarios
 
 Upstream Flask 3.1.3 is installed by the tool into a throwaway virtualenv under
@@ -244,13 +247,71 @@ def timed(cmd: list[str], env: dict[str, str], cwd: pathlib.Path) -> float:
     return time.perf_counter() - start
 
 
+#: The measures :func:`startup_times` takes.
+STARTUP_MEASURES = ("import flask", "flask --help", "flask routes", "build 1000 routes")
+
+#: The measures that have a floor (:func:`cli_floor`).
+FLOORED_MEASURES = ("flask --help", "flask routes")
+
+#: Flaskr's own imports besides ``flask``, module by module (``factory``,
+#: ``auth``, ``blog``, ``db``: what ``--app flaskr`` imports).
+FLASKR_IMPORTS = (
+    "datetime",
+    "functools",
+    "os",
+    "sqlite3",
+    "typing",
+    "werkzeug.security",
+)
+
+
+def cli_floor() -> str:
+    """The code of the floor of ``flask --help`` and ``flask routes`` on
+    Flaskr: one process that imports exactly what those commands need and
+    neither framework can avoid, and does nothing else. Each item, and why
+    it is unavoidable:
+
+    - ``werkzeug``: both frameworks are built on it, and importing the
+      package loads what its ``__init__`` does (``werkzeug.serving``,
+      ``werkzeug.test``, the wrappers), whichever names the framework uses.
+    - ``werkzeug.routing``: Flaskr's routes go into a werkzeug ``Map`` when
+      the app is created, which both commands do (``--help`` lists the app's
+      own commands, so it loads the app; ``routes`` lists the map).
+    - ``click``: the ``flask`` command is a click group and ``--help`` is
+      click's help (Flaskr's ``init-db`` is a click command too).
+    - :data:`FLASKR_IMPORTS`: what Flaskr's modules import besides ``flask``.
+    - ``importlib.metadata`` and ``entry_points(group="flask.commands")``:
+      installed packages register commands there; ``--help`` lists them, and
+      one may replace a built-in command (``routes`` among them), so both
+      commands must look them up before running anything.
+
+    Not in it, because a framework can avoid it: ``flask`` itself beyond
+    these, python-dotenv (needed only when a ``.env`` or ``.flaskenv`` file
+    exists, and Flaskr's folder has none), Jinja (no template is rendered),
+    creating the app (werkzeug compiles each rule as it is added; a framework
+    may defer that), and any start-up hook of an installed package.
+
+    :func:`startup_times` runs it with upstream's interpreter environment:
+    the same werkzeug, click and python-dotenv as ours, the smaller set of
+    installed distributions for the entry point lookup to read, and none of
+    kolben-cli's start-up hook (its ``.pth`` file).
+    """
+    imports = ["werkzeug", "werkzeug.routing", "click", *FLASKR_IMPORTS]
+    return (
+        f"import {', '.join(imports)}; import importlib.metadata;"
+        " importlib.metadata.entry_points(group='flask.commands')"
+    )
+
+
 def startup_times(
     pythons: dict[str, str], repeats: int, folder: pathlib.Path
 ) -> dict[str, dict[str, float]]:
     """Median seconds, per measure and target, each sample a fresh process:
     ``import flask`` (timed inside the process), ``flask --help`` and
     ``flask routes`` on Flaskr (wall time of the ``flask`` command), and
-    building an app with 1000 routes up to its first match.
+    building an app with 1000 routes up to its first match. The two commands
+    also get a ``floor`` target: the wall time of :func:`cli_floor`'s
+    process, run by ``pythons["upstream"]`` once per repeat.
 
     The targets alternate, so a change in machine load lands on all of them.
     """
@@ -262,11 +323,14 @@ def startup_times(
     for python in pythons.values():
         byte_compile(python)
         run([python, "-m", "compileall", "-q", str(folder)])
-    measures = ("import flask", "flask --help", "flask routes", "build 1000 routes")
     samples: dict[str, dict[str, list[float]]] = {
-        m: {name: [] for name in pythons} for m in measures
+        m: {name: [] for name in pythons} for m in STARTUP_MEASURES
     }
+    floor = [pythons["upstream"], "-c", cli_floor()]
     for _ in range(repeats):
+        seconds = timed(floor, env, folder)
+        for measure in FLOORED_MEASURES:
+            samples[measure].setdefault("floor", []).append(seconds)
         for name, python in pythons.items():
             command = str(pathlib.Path(python).parent / "flask")
             sample = samples["import flask"][name]
@@ -310,13 +374,15 @@ def table(results: dict[str, t.Any]) -> str:
     lines: list[str] = []
     if results["scenarios"]:
         lines += in_process_table(results)
+    if results.get("startup"):
+        lines += ["", *startup_table(results)]
     if results.get("e2e"):
         lines += ["", bench_gunicorn.table(results["e2e"], results["e2e_settings"])]
     return "\n".join(lines).strip("\n")
 
 
 def in_process_table(results: dict[str, t.Any]) -> list[str]:
-    """The in-process, startup and memory tables."""
+    """The in-process table."""
     lines = [
         "| scenario | ours req/s | upstream req/s | werkzeug floor req/s"
         " | ours/upstream | ours/floor | calls ours | calls upstream | calls floor |",
@@ -330,20 +396,33 @@ def in_process_table(results: dict[str, t.Any]) -> list[str]:
             f" | {row['calls_ours']:.0f} | {row['calls_upstream']:.0f}"
             f" | {row['calls_floor']:.0f} |"
         )
-    lines += [
-        "",
-        "| startup and memory | ours | upstream | ours/upstream |",
-        "|---|---:|---:|---:|",
+    return lines
+
+
+def startup_table(results: dict[str, t.Any]) -> list[str]:
+    """The startup and memory table; the floor columns are filled for the
+    measures that have one (:data:`FLOORED_MEASURES`)."""
+    lines = [
+        "| startup and memory | ours | upstream | floor | ours/upstream"
+        " | floor/upstream |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for measure, row in results["startup"].items():
+        ours, upstream, floor = row["ours"], row["upstream"], row.get("floor")
+        floor_ms, floor_ratio = (
+            ("-", "-")
+            if floor is None
+            else (f"{floor * 1e3:.1f}", f"{floor / upstream:.2f}")
+        )
         lines.append(
-            f"| {measure} (ms) | {row['ours'] * 1e3:.1f} | {row['upstream'] * 1e3:.1f}"
-            f" | {row['ours'] / row['upstream']:.2f} |"
+            f"| {measure} (ms) | {ours * 1e3:.1f} | {upstream * 1e3:.1f}"
+            f" | {floor_ms} | {ours / upstream:.2f} | {floor_ratio} |"
         )
     rss, requests = results["memory"], results["memory_requests"]
     lines.append(
         f"| Flaskr RSS after {requests:,} requests (MiB) | {rss['ours'] / 2**20:.1f}"
-        f" | {rss['upstream'] / 2**20:.1f} | {rss['ours'] / rss['upstream']:.2f} |"
+        f" | {rss['upstream'] / 2**20:.1f} | - | {rss['ours'] / rss['upstream']:.2f}"
+        " | - |"
     )
     return lines
 
@@ -362,6 +441,17 @@ def main() -> None:
         action="store_true",
         help="only the end-to-end figures: no in-process, startup or memory ones",
     )
+    parser.add_argument(
+        "--startup-only",
+        action="store_true",
+        help="only the startup and memory figures",
+    )
+    parser.add_argument(
+        "--startup-repeats",
+        type=int,
+        default=11,
+        help="fresh processes per startup measure and target",
+    )
     parser.add_argument("--e2e-seconds", type=int, default=5)
     parser.add_argument(
         "--e2e-repeats", type=int, default=3, help="interleaved gunicorn rounds"
@@ -378,8 +468,10 @@ def main() -> None:
     parser.add_argument("--json", type=pathlib.Path, default=CACHE / "results.json")
     args = parser.parse_args()
     if args.smoke:
-        args.seconds, args.repeats = 0.02, 1
+        args.seconds, args.repeats, args.startup_repeats = 0.02, 1, 1
     args.e2e = args.e2e or args.e2e_only or args.e2e_profile is not None
+    if args.startup_only and args.e2e:
+        parser.error("--startup-only excludes the end-to-end figures")
     names = args.scenario or []
 
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -387,7 +479,8 @@ def main() -> None:
     check_ours(ours)
     e2e_extras = ["gunicorn", *bench_asgi.ASGI_EXTRAS] if args.e2e else []
     upstream = upstream_python([*UPSTREAM_EXTRAS, *e2e_extras])
-    redis = None if args.e2e_only else start_redis()
+    in_process = not (args.e2e_only or args.startup_only)
+    redis = start_redis() if in_process else None
     targets = {
         "ours": (ours, "flask"),
         "upstream": (upstream, "flask"),
@@ -396,7 +489,7 @@ def main() -> None:
 
     runs: dict[str, list[dict[str, t.Any]]] = {name: [] for name in targets}
     try:
-        for _ in range(0 if args.e2e_only else args.repeats):
+        for _ in range(args.repeats if in_process else 0):
             for name, (python, target) in targets.items():
                 runs[name].append(measure(python, target, args.seconds, names))
     finally:
@@ -436,13 +529,10 @@ def main() -> None:
         }
         with tempfile.TemporaryDirectory(prefix="kolben-bench-") as folder:
             where = pathlib.Path(folder)
-            startup = startup_times(alone, 1 if args.smoke else 11, where)
+            startup = startup_times(alone, args.startup_repeats, where)
             requests = 200 if args.smoke else 5000
             rss = memory(alone, requests, 1 if args.smoke else 3, where)
-        results["startup"] = {
-            measure: {"ours": row["ours"], "upstream": row["upstream"]}
-            for measure, row in startup.items()
-        }
+        results["startup"] = startup
         results["memory"] = rss
         results["memory_requests"] = requests
     if args.e2e:

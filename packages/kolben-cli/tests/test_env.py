@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import typing as t
 
@@ -87,6 +88,62 @@ def test_without_python_dotenv_and_no_files_nothing_is_shown(
     monkeypatch.chdir(tmp_path)
     assert not load_dotenv()
     assert capsys.readouterr().err == ""
+
+
+_SHOW_FOO_IN_A_FRESH_PROCESS = """
+import os, sys
+import click
+from click.testing import CliRunner
+from kolben.cli import FlaskGroup
+
+cli = FlaskGroup(create_app=lambda: None)
+
+@cli.command(with_appcontext=False)
+def foo():
+    click.echo(os.environ.get("FOO", "unset"))
+    click.echo("dotenv imported" if "dotenv" in sys.modules else "no dotenv")
+
+sys.exit(cli.main(["foo"], prog_name="flask"))
+"""
+
+
+def test_python_dotenv_is_imported_only_for_a_file_to_read(tmp_path: t.Any) -> None:
+    # Most projects have no dotenv file: their commands start without paying
+    # for python-dotenv, and behave exactly as when it is imported.
+    if any(
+        os.path.lexists(os.path.join(folder, name))
+        for folder in (tmp_path, *tmp_path.parents)
+        for name in (".env", ".flaskenv")
+    ):
+        pytest.skip("a folder above the temporary folder holds a dotenv file")
+    deep = tmp_path / "deep" / "er"
+    deep.mkdir(parents=True)
+    command = [sys.executable, "-c", _SHOW_FOO_IN_A_FRESH_PROCESS]
+    env = {k: v for k, v in os.environ.items() if k not in ("FOO", "FLASK_SKIP_DOTENV")}
+
+    def show() -> str:
+        done = subprocess.run(
+            command, cwd=deep, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    assert show() == "unset\nno dotenv\n"
+    # A default file anywhere up the tree, as python-dotenv searches, is read.
+    (tmp_path / ".flaskenv").write_text("FOO=flaskenv\n")
+    assert show() == "flaskenv\ndotenv imported\n"
+
+
+def test_without_defaults_only_the_working_directory_can_give_a_tip(
+    project: t.Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "dotenv", None)
+    (project / "deep").mkdir()
+    monkeypatch.chdir(project / "deep")
+    assert not load_dotenv(load_defaults=False)
+    assert capsys.readouterr().err == ""
+    monkeypatch.chdir(project)
+    assert not load_dotenv(load_defaults=False)
+    assert "Install python-dotenv to use them." in capsys.readouterr().err
 
 
 def show_foo() -> FlaskGroup:

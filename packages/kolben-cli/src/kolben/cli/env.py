@@ -24,6 +24,28 @@ def _dotenv() -> t.Any:
     return dotenv
 
 
+def _may_exist(names: t.Iterable[str], everywhere: bool) -> bool:
+    """Whether a file of one of ``names`` may be in the current directory or,
+    when ``everywhere``, in one of its ancestors, where python-dotenv's
+    ``find_dotenv(usecwd=True)`` looks for the default files.
+
+    Errs towards ``True``: anything by that name counts, not only the files
+    and FIFOs python-dotenv accepts, and so does an unreadable working
+    directory, whose error python-dotenv then reports as before.
+    """
+    try:
+        folder = os.path.abspath(os.getcwd())
+    except OSError:
+        return True
+    while True:
+        if any(os.path.lexists(os.path.join(folder, name)) for name in names):
+            return True
+        parent = os.path.dirname(folder)
+        if not everywhere or parent == folder:
+            return False
+        folder = parent
+
+
 def get_debug_flag() -> bool:
     """Whether ``FLASK_DEBUG`` asks for debug mode: set, and not ``0``, ``false``
     or ``no``.
@@ -61,6 +83,11 @@ def load_dotenv(
     :param load_defaults: whether to look for ``.env`` and ``.flaskenv``.
     :return: whether at least one variable was read from a file.
     """
+    if not (path or _may_exist(DOTENV_FILES, everywhere=load_defaults)):
+        # Nothing to read and no tip to give: python-dotenv, a few milliseconds
+        # of every command's start, is not even imported.
+        return False
+
     dotenv = _dotenv()
     if dotenv is None:
         if path or any(map(os.path.isfile, DOTENV_FILES)):
