@@ -88,6 +88,19 @@ class ServerSideSession(SecureCookieSession):
     .. versionadded:: 0.1.0
     """
 
+    # What every session sets when it is made, in slots (quicker to set than
+    # instance dict entries); the rest are class defaults that few change.
+    __slots__ = (
+        "sid",
+        "version",
+        "expires",
+        "new",
+        "_permanent_default",
+        "_loaded_keys",
+        "_set",
+        "_deleted",
+    )
+
     #: The cookie value the session was opened from, if any.
     cookie_value: str | None = None
     # Whether cookie_value is signed with the current key, so the cookie of
@@ -107,7 +120,9 @@ class ServerSideSession(SecureCookieSession):
         expires: float = 0.0,
         permanent_default: bool = True,
     ) -> None:
-        super().__init__(initial)
+        if initial is not None:
+            # What SecureCookieSession.__init__ does, without the two calls.
+            dict.update(self, initial)
         #: The session id, ``None`` until the session is first stored.
         self.sid = sid
         #: The version of the record this session was loaded from.
@@ -187,7 +202,7 @@ class ServerSideSession(SecureCookieSession):
     def _merged_into(self, stored: dict[str, t.Any]) -> dict[str, t.Any]:
         """The data to store: this request's changes applied to ``stored``,
         the record as it is now."""
-        current = dict.copy(self)
+        current = dict(dict.items(self))
         if self._replace:
             return current
         if self._set or self._deleted:
@@ -667,7 +682,7 @@ class ServerSideSessionInterface(SessionInterface):
             session.sid, session.version, session._replace = None, 0, True
             session._regenerate = False
 
-        if not session and session.sid is None:
+        if session.sid is None and not dict.__len__(session):
             # Never stored, or cleared (its record deleted above): nothing to
             # write, and an emptied session loses its cookie.
             if session.modified:
@@ -713,7 +728,9 @@ class ServerSideSessionInterface(SessionInterface):
             session.version = 0
         # The first attempt applies the changes to the data as loaded, which
         # for a stored session gives its data as it is now.
-        data = dict.copy(session) if session.version else session._merged_into({})
+        data = (
+            dict(dict.items(session)) if session.version else session._merged_into({})
+        )
         for attempt in range(SAVE_ATTEMPTS):
             # Even an empty result is stored by compare-and-set rather than
             # deleted, so the keys concurrent requests set are kept.
