@@ -165,8 +165,12 @@ class ServerSideSession(SecureCookieSession):
         self._set.discard(key)
 
     def __setitem__(self, key: str, value: t.Any) -> None:
-        super().__setitem__(key, value)
-        self._mark(key)
+        # SecureCookieSession.__setitem__ and _mark, written out: the common
+        # write of a view.
+        dict.__setitem__(self, key, value)
+        self.modified = self.accessed = True
+        self._set.add(key)
+        self._deleted.discard(key)
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
