@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import Headers
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import HTTPException
@@ -301,6 +302,26 @@ def test_cookies_are_werkzeugs(extra: dict[str, str]) -> None:
     theirs = RequestBase(environ).cookies
     assert list(ours.items(multi=True)) == list(theirs.items(multi=True))
     assert type(ours) is type(theirs)
+
+
+def test_each_request_has_its_own_cookies_to_change() -> None:
+    """Requests sending one Cookie header get cookies no request can change
+    for another: immutable ones, or with a mutable storage class, a mapping
+    of their own."""
+    environ = EnvironBuilder(headers={"Cookie": "a=1; b=2"}).get_environ()
+    first = flask.Request(environ).cookies
+    with pytest.raises(TypeError):
+        first["a"] = "changed"  # type: ignore[index]
+    assert flask.Request(dict(environ)).cookies.to_dict() == {"a": "1", "b": "2"}
+    assert flask.Request({**environ, "HTTP_COOKIE": "a=2"}).cookies["a"] == "2"
+
+    class Mutable(flask.Request):
+        dict_storage_class = MultiDict  # type: ignore[assignment]
+
+    mine, theirs = Mutable(environ).cookies, Mutable(dict(environ)).cookies
+    mine["c"] = "3"  # type: ignore[index]
+    assert "c" not in theirs
+    assert flask.Request(environ).cookies.to_dict() == {"a": "1", "b": "2"}
 
 
 def _layout(response: ResponseBase) -> dict[str, t.Any]:

@@ -178,6 +178,36 @@ def test_fallback_keys_verify_and_the_cookie_is_resigned() -> None:
     assert cookie_of(client) == resigned
 
 
+def test_a_remembered_verification_ends_with_its_key() -> None:
+    # Each request of a session sends the same cookie; its verification is
+    # remembered, and must stop counting once the key or salt changes.
+    store = MemoryStore()
+    app = make_app(store)
+    client = Client(app)
+    client.get("/set/user/ada")
+    signed_with_secret = t.cast(str, cookie_of(client))
+    for _ in range(2):
+        assert client.get("/read").text == "[('user', 'ada')]"
+    app.secret_key = "another key"
+    assert client.get("/read").text == "[]"
+    app.secret_key = SECRET
+    assert client.get("/read").text == "[('user', 'ada')]"
+    interface = t.cast(ServerSideSessionInterface, app.session_interface)
+    interface.salt = "another salt"
+    assert client.get("/read").text == "[]"
+    interface.salt = ServerSideSessionInterface.salt
+    assert client.get("/read").text == "[('user', 'ada')]"
+    # The old key as a fallback: accepted (and the cookie signed anew) until
+    # it is taken out of the list, in place.
+    app.secret_key = "newer key"
+    app.config["SECRET_KEY_FALLBACKS"].append(SECRET)
+    assert client.get("/read").text == "[('user', 'ada')]"
+    assert cookie_of(client) != signed_with_secret
+    app.config["SECRET_KEY_FALLBACKS"].clear()
+    client.set_cookie("session", signed_with_secret)
+    assert client.get("/read").text == "[]"
+
+
 def test_a_subclass_signer_verifies_and_signs_alone() -> None:
     import hashlib
 

@@ -83,6 +83,11 @@ class _AppSetting:
         obj.__dict__[self.name] = value
 
 
+#: Cookie headers recently parsed, and what :attr:`Request.cookies` made of
+#: them (immutable, so shared by the requests that sent the same header).
+_parsed_cookies: dict[str, ImmutableMultiDict[str, str]] = {}
+
+
 class Request(RequestBase):
     """The request object of Flask applications, available as
     :data:`flask.request` during a request.
@@ -121,12 +126,27 @@ class Request(RequestBase):
             return super().cookies
         # The keys werkzeug's getlist("Cookie") matches: "HTTP_" then
         # "cookie" in any case.
-        sent = [
-            value
-            for key, value in self.environ.items()
-            if len(key) == 11 and key[5:].lower() == "cookie" and key[:5] == "HTTP_"
-        ]
-        return parse_cookie(";".join(sent), cls=self.dict_storage_class)  # type: ignore[return-value]
+        sent = ";".join(
+            [
+                value
+                for key, value in self.environ.items()
+                if len(key) == 11
+                and key.startswith("HTTP_")
+                and key[5:].lower() == "cookie"
+            ]
+        )
+        cls = self.dict_storage_class
+        if cls is not ImmutableMultiDict:
+            return parse_cookie(sent, cls=cls)  # type: ignore[return-value]
+        # A client sends the same header with each request: parsed once, the
+        # immutable result is shared.
+        parsed = _parsed_cookies.get(sent)
+        if parsed is None:
+            if len(_parsed_cookies) >= 256:
+                _parsed_cookies.clear()
+            made: t.Any = parse_cookie(sent, cls=cls)  # type: ignore[arg-type]
+            parsed = _parsed_cookies[sent] = made
+        return parsed
 
     max_content_length = _AppSetting(
         "MAX_CONTENT_LENGTH",

@@ -88,6 +88,29 @@ class ServerSideSession(SecureCookieSession):
     .. versionadded:: 0.1.0
     """
 
+    # What every session sets when it is made, in slots (quicker to set than
+    # instance dict entries); the rest are class defaults that few change.
+    __slots__ = (
+        "sid",
+        "version",
+        "expires",
+        "new",
+        "_permanent_default",
+        "_loaded_keys",
+        "_set",
+        "_deleted",
+    )
+
+    #: The cookie value the session was opened from, if any.
+    cookie_value: str | None = None
+    # Whether cookie_value is signed with the current key, so the cookie of
+    # an unchanged id can be sent again without signing.
+    _cookie_current = False
+    _replace = False
+    _regenerate = False
+    # Whether the response being saved to has Vary: Cookie already.
+    _varied = False
+
     def __init__(
         self,
         initial: cabc.Mapping[str, t.Any] | None = None,
@@ -97,7 +120,9 @@ class ServerSideSession(SecureCookieSession):
         expires: float = 0.0,
         permanent_default: bool = True,
     ) -> None:
-        super().__init__(initial)
+        if initial is not None:
+            # What SecureCookieSession.__init__ does, without the two calls.
+            dict.update(self, initial)
         #: The session id, ``None`` until the session is first stored.
         self.sid = sid
         #: The version of the record this session was loaded from.
@@ -105,19 +130,10 @@ class ServerSideSession(SecureCookieSession):
         #: When the loaded record expires (Unix time).
         self.expires = expires
         self.new = sid is None
-        #: The cookie value the session was opened from, if any.
-        self.cookie_value: str | None = None
-        # Whether cookie_value is signed with the current key, so the
-        # cookie of an unchanged id can be sent again without signing.
-        self._cookie_current = False
         self._permanent_default = permanent_default
         self._loaded_keys = frozenset(dict.keys(self))
         self._set: set[str] = set()
         self._deleted: set[str] = set()
-        self._replace = False
-        self._regenerate = False
-        # Whether the response being saved to has Vary: Cookie already.
-        self._varied = False
 
     @property
     def permanent(self) -> bool:
@@ -149,8 +165,12 @@ class ServerSideSession(SecureCookieSession):
         self._set.discard(key)
 
     def __setitem__(self, key: str, value: t.Any) -> None:
-        super().__setitem__(key, value)
-        self._mark(key)
+        # SecureCookieSession.__setitem__ and _mark, written out: the common
+        # write of a view.
+        dict.__setitem__(self, key, value)
+        self.modified = self.accessed = True
+        self._set.add(key)
+        self._deleted.discard(key)
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
@@ -259,6 +279,14 @@ def _set_cookie_header(
     )
 
 
+def _named(attributes: tuple[t.Any, ...]) -> dict[str, t.Any]:
+    """The cookie attributes as ``set_cookie``'s keyword arguments."""
+    return dict(zip(_ATTRIBUTE_NAMES, attributes, strict=True))
+
+
+_ATTRIBUTE_NAMES = ("path", "domain", "secure", "httponly", "samesite", "partitioned")
+
+
 def _lifetime(value: t.Any, default: timedelta) -> float:
     if value is None:
         value = default
@@ -321,6 +349,12 @@ class ServerSideSessionInterface(SessionInterface):
         # until then. Only ever an underestimate of the truth: another
         # process refreshing a record just makes that load come sooner.
         self._refresh_due: dict[str, float] = {}
+        # Cookie values recently verified with the current secret key (and
+        # salt), with the id each names: a session's every request sends the
+        # same value, and its signature check has the same answer while the
+        # key is the same. A new key replaces the whole map, so a check made
+        # under the old key can only ever land in the discarded one.
+        self._verified: tuple[tuple[t.Any, str], dict[str, str]] = ((None, ""), {})
 
     # Configuration.
 
@@ -415,9 +449,23 @@ class ServerSideSessionInterface(SessionInterface):
             return None, False
         signed: bytes | None
         if type(self).get_signer is ServerSideSessionInterface.get_signer:
+            verified_for, verified = self._verified
+            if verified_for != (secret_key, self.salt):
+                verified = {}
+                self._verified = ((secret_key, self.salt), verified)
+            known = verified.get(value)
+            if known is not None:
+                return known, True
             signed = _unsigned(_signer((secret_key,), self.salt), value)
-            current = signed is not None
-            if signed is None and app.config.get("SECRET_KEY_FALLBACKS"):
+            if signed is not None:
+                sid = self._valid_sid(signed)
+                if sid is not None:
+                    if len(verified) >= _REMEMBERED:
+                        verified.clear()
+                    verified[value] = sid
+                return sid, sid is not None
+            current = False
+            if app.config.get("SECRET_KEY_FALLBACKS"):
                 signer = self.get_signer(app)
                 signed = None if signer is None else _unsigned(signer, value)
         else:
@@ -428,13 +476,18 @@ class ServerSideSessionInterface(SessionInterface):
                 return None, False
             signed = _unsigned(signer, value)
             current = signed is not None and signer.sign(signed).decode() == value
-        if signed is None:
-            return None, False
+        sid = None if signed is None else self._valid_sid(signed)
+        return (sid, current) if sid is not None else (None, False)
+
+    @staticmethod
+    def _valid_sid(signed: bytes) -> str | None:
+        """The session id in a verified cookie value, if it has an id's
+        form."""
         try:
             sid = signed.decode("ascii")
         except UnicodeError:
-            return None, False
-        return (sid, current) if _SID.fullmatch(sid) else (None, False)
+            return None
+        return sid if _SID.fullmatch(sid) else None
 
     def should_open_to_refresh(self, app: SessionApp, request: Request) -> bool:
         """Whether a request that never used its session must still open it
@@ -539,29 +592,40 @@ class ServerSideSessionInterface(SessionInterface):
             return sent
         return self._cookie_value(app, session.sid)
 
-    def _cookie_attributes(self, app: SessionApp) -> dict[str, t.Any]:
-        return {
-            "path": self.get_cookie_path(app),
-            "domain": self.get_cookie_domain(app),
-            "secure": self.get_cookie_secure(app),
-            "httponly": self.get_cookie_httponly(app),
-            "samesite": self.get_cookie_samesite(app),
-            "partitioned": self.get_cookie_partitioned(app),
-        }
+    def _cookie_attributes(self, app: SessionApp) -> tuple[t.Any, ...]:
+        """The cookie's path, domain, secure, httponly, samesite and
+        partitioned settings, in the order :func:`_set_cookie_header` takes
+        them."""
+        return (
+            self.get_cookie_path(app),
+            self.get_cookie_domain(app),
+            self.get_cookie_secure(app),
+            self.get_cookie_httponly(app),
+            self.get_cookie_samesite(app),
+            self.get_cookie_partitioned(app),
+        )
 
     def _set_cookie(
-        self, app: SessionApp, session: ServerSideSession, response: Response
+        self,
+        app: SessionApp,
+        session: ServerSideSession,
+        response: Response,
+        until: float | None = None,
     ) -> None:
+        """Set the cookie naming the session; a permanent one lasts until
+        ``until`` (Unix time) when given, else the app's permanent session
+        lifetime from now."""
         assert session.sid is not None
         expires = None
         if session.permanent:
-            lifetime = app.permanent_session_lifetime.total_seconds()
-            expires = _http_date(int(time.time() + lifetime))
+            if until is None:
+                until = time.time() + app.permanent_session_lifetime.total_seconds()
+            expires = _http_date(int(until))
         name = self.get_cookie_name(app)
         value = self._session_cookie(app, session)
         attributes = self._cookie_attributes(app)
         if type(response).set_cookie is _stock_set_cookie:
-            header = _set_cookie_header(name, value, expires, **attributes)
+            header = _set_cookie_header(name, value, expires, *attributes)
             limit = response.max_cookie_size
             if not limit or len(header) <= limit:
                 # Exactly what set_cookie adds, without building it again.
@@ -569,13 +633,13 @@ class ServerSideSessionInterface(SessionInterface):
                 if not session._varied:
                     _vary_on_cookie(response)
                 return
-        response.set_cookie(name, value, expires=expires, **attributes)
+        response.set_cookie(name, value, expires=expires, **_named(attributes))
         if not session._varied:
             _vary_on_cookie(response)
 
     def _delete_cookie(self, app: SessionApp, response: Response) -> None:
         response.delete_cookie(
-            self.get_cookie_name(app), **self._cookie_attributes(app)
+            self.get_cookie_name(app), **_named(self._cookie_attributes(app))
         )
         _vary_on_cookie(response)
 
@@ -591,7 +655,9 @@ class ServerSideSessionInterface(SessionInterface):
         :raises SessionStoreError: the store failed.
         :raises SessionTooLargeError: the data is past ``SESSION_MAX_SIZE``.
         """
-        if not isinstance(session, ServerSideSession):
+        if type(session) is not ServerSideSession and not isinstance(
+            session, ServerSideSession
+        ):
             raise TypeError(
                 f"{type(self).__name__} saves ServerSideSession objects, not"
                 f" {type(session).__name__}."
@@ -620,7 +686,7 @@ class ServerSideSessionInterface(SessionInterface):
             session.sid, session.version, session._replace = None, 0, True
             session._regenerate = False
 
-        if not session and session.sid is None:
+        if session.sid is None and not dict.__len__(session):
             # Never stored, or cleared (its record deleted above): nothing to
             # write, and an emptied session loses its cookie.
             if session.modified:
@@ -632,7 +698,8 @@ class ServerSideSessionInterface(SessionInterface):
         if session.modified or session.sid is None:
             if self._write(app, session, now + lifetime):
                 self._remember(app, session, lifetime)
-                self._set_cookie(app, session, response)
+                # A permanent record and its cookie last the same lifetime.
+                self._set_cookie(app, session, response, session.expires)
             else:
                 self._delete_cookie(app, response)
             return
@@ -663,12 +730,15 @@ class ServerSideSessionInterface(SessionInterface):
         if session.sid is None:
             session.sid = self.generate_sid(app)
             session.version = 0
-        # The first attempt applies the changes to the data as loaded.
-        base: dict[str, t.Any] = dict(dict.items(session)) if session.version else {}
+        # The first attempt applies the changes to the data as loaded, which
+        # for a stored session gives its data as it is now.
+        data = (
+            dict(dict.items(session)) if session.version else session._merged_into({})
+        )
         for attempt in range(SAVE_ATTEMPTS):
             # Even an empty result is stored by compare-and-set rather than
             # deleted, so the keys concurrent requests set are kept.
-            payload = self.encode(app, session._merged_into(dict(base)))
+            payload = self.encode(app, data)
             version = store.save(session.sid, payload, expires, session.version)
             if version is not None:
                 session.version = version
@@ -683,10 +753,11 @@ class ServerSideSessionInterface(SessionInterface):
                     )
                     session.sid = None
                     return False
-                session.sid, session.version, base = self.generate_sid(app), 0, {}
+                session.sid, session.version = self.generate_sid(app), 0
+                data = session._merged_into({})
                 continue
             session.version = fresh.version
-            base = self.decode(app, fresh.data) or {}
+            data = session._merged_into(self.decode(app, fresh.data) or {})
             # Spread the retries of many racing requests.
             time.sleep(random.uniform(0, 0.001 * min(attempt + 1, 20)))
         raise SessionStoreError(

@@ -347,6 +347,31 @@ def _default(value: t.Any) -> t.Any:
 # these arguments builds this very encoder on every call.
 _encoder = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=_default)
 
+# What ``_encoder.encode`` builds on every call (a C encoder when the
+# accelerator is there), made once for the values :func:`_plain` accepts:
+# JSON types only, acyclic and at most _PLAIN_DEPTH deep, so the encoder
+# needs no circular-reference markers, never calls ``default`` and cannot
+# stop halfway. ``None`` without the accelerator.
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_plain_encoder: t.Callable[[t.Any, int], cabc.Iterable[str]] | None = (
+    None
+    if _make_encoder is None
+    else _make_encoder(
+        None,
+        _default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        ":",
+        ",",
+        True,
+        False,
+        True,
+    )
+)
+
+#: Decodes what :meth:`TaggedJSONSerializer.loads` reads, as ``json.loads``.
+_decoder = json.JSONDecoder()
+
 #: The types JSON writes as themselves and no built-in tag claims (exactly
 #: these: a subclass may have an ``__html__`` or be claimed by a custom tag).
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -488,6 +513,8 @@ class TaggedJSONSerializer:
             and _plain(value, self.tags, _PLAIN_DEPTH)
         ):
             # What tag() would return is an equal copy of the value.
+            if _plain_encoder is not None:
+                return "".join(_plain_encoder(value, 0))
             return _encoder.encode(value)
         return _encoder.encode(self.tag(value))
 
@@ -499,9 +526,20 @@ class TaggedJSONSerializer:
         if type(self).untag is TaggedJSONSerializer.untag:
             # untag() changes exactly the one-item objects under a tag's key;
             # with none of those, the plain decoding is the answer.
-            data = json.loads(value)
-            if _plain(data, self.tags, _PLAIN_DEPTH):
-                return data
+            if type(value) is str:
+                # json.loads without its two whitespace scans, for text that
+                # is one JSON value and nothing else (what dumps writes);
+                # anything else, errors included, goes the general way.
+                try:
+                    data, end = _decoder.raw_decode(value)
+                except Exception:
+                    end = -1
+                if end == len(value) and _plain(data, self.tags, _PLAIN_DEPTH):
+                    return data
+            else:
+                data = json.loads(value)
+                if _plain(data, self.tags, _PLAIN_DEPTH):
+                    return data
         # The decoder calls the hook on each object after its contents, so
         # every tag's to_python receives already untagged values.
         return json.loads(value, object_hook=self.untag)
