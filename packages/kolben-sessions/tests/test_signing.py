@@ -217,3 +217,22 @@ def test_a_patched_timestamp_is_honoured(monkeypatch: pytest.MonkeyPatch) -> Non
     assert outcome(fast.loads, token, max_age=10) == outcome(
         generic.loads, token, max_age=10
     )
+
+
+@given(tokens(), st.booleans())
+def test_loads_without_max_age_or_with_the_timestamp_is_itsdangerous(
+    case: tuple[dict[str, t.Any], str, int, int], with_timestamp: bool
+) -> None:
+    # The direct path only serves a max_age without the timestamp; these
+    # calls take itsdangerous' own steps and must answer as they do.
+    config, token, checked_at, max_age = case
+    fast, generic = pair(**config)
+    options: dict[str, t.Any] = (
+        {"max_age": max_age, "return_timestamp": True}
+        if with_timestamp
+        else {"max_age": None}
+    )
+    with at(checked_at + 0.5):
+        assert outcome(fast.loads, token, **options) == outcome(
+            generic.loads, token, **options
+        )

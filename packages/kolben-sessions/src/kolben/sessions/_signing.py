@@ -71,3 +71,29 @@ class CookieSerializer(URLSafeTimedSerializer):
                 self.secret_keys, salt=self.salt, **self.signer_kwargs
             )
         return signer
+
+    def loads(  # type: ignore[override]
+        self,
+        s: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+        salt: str | bytes | None = None,
+    ) -> t.Any:
+        """Verify token ``s`` and return its data, as itsdangerous does.
+
+        With a ``max_age``, no fallback signers and the stock signer, the one
+        signer itsdangerous would try is asked directly, without the
+        generator and the loop over fallback signers.
+        """
+        if (
+            max_age is None
+            or return_timestamp
+            or self.fallback_signers
+            or self.signer is not TimestampSigner
+        ):
+            return super().loads(s, max_age, return_timestamp, salt)
+        signer = self.make_signer(self.salt if salt is None else salt)
+        # With the timestamp, as itsdangerous asks: turning it into a
+        # datetime fails for a time past the year 9999, and so must this.
+        value, _ = signer.unsign(s, max_age=max_age, return_timestamp=True)
+        return self.load_payload(value)
