@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
 from markupsafe import Markup
+from werkzeug.datastructures import Headers
 from werkzeug.http import parse_cookie
 from werkzeug.http import parse_date
 from werkzeug.test import EnvironBuilder
@@ -303,6 +304,15 @@ def test_should_open_to_refresh_needs_a_cookie_and_the_setting() -> None:
     assert not interface.should_open_to_refresh(
         MiniApp(), request_with("x", name="other")
     )
+
+
+def test_should_open_to_refresh_reads_headers_a_request_replaced() -> None:
+    # A request whose headers are not werkzeug's view of its environ is asked
+    # through its own headers, not its environ.
+    interface = SessionInterface()
+    request = request_with("x")
+    request.headers = Headers()  # type: ignore[misc]
+    assert not interface.should_open_to_refresh(MiniApp(), request)
 
 
 def test_base_interface_leaves_storage_to_subclasses() -> None:

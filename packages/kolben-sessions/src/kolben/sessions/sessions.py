@@ -17,6 +17,7 @@ from datetime import timezone
 
 from itsdangerous import BadData
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.datastructures import Headers
 from werkzeug.sansio.response import Response as _SansIOResponse
 
@@ -354,7 +355,13 @@ class SessionInterface:
         """
         # Checked before request.cookies, which would parse (and fail on) a
         # missing header: most requests that never touch the session have none.
-        if "Cookie" not in request.headers:
+        headers = request.headers
+        if type(headers) is EnvironHeaders:
+            # The key werkzeug's view looks up for "Cookie", asked directly:
+            # its own lookup raises and catches a KeyError when it is absent.
+            if "HTTP_COOKIE" not in headers.environ:
+                return False
+        elif "Cookie" not in headers:
             return False
         return bool(app.config.get("SESSION_REFRESH_EACH_REQUEST", True)) and bool(
             request.cookies.get(self.get_cookie_name(app))
