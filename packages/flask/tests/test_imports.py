@@ -148,3 +148,75 @@ def test_scaffold_pathlib_is_the_module() -> None:
     import flask.sansio.scaffold
 
     assert flask.sansio.scaffold.pathlib is pathlib
+
+
+#: Modules upstream's ``import flask`` loads and ours leaves to first use:
+#: werkzeug's routing package to the first app built, the sessions package
+#: (and itsdangerous) to the first use of a session interface.
+LATER = {"werkzeug.routing", "itsdangerous", "kolben.sessions", "flask.json.tag"}
+
+
+def test_import_flask_defers_routing_and_sessions() -> None:
+    imported = loaded_by(
+        "import json, sys, flask; print(json.dumps(sorted(sys.modules)))"
+    )
+    assert sorted(imported & LATER) == []
+    built = loaded_by(
+        "import json, sys, flask\n"
+        "flask.Flask('built')\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert "werkzeug.routing" in built
+    assert "kolben.sessions" not in built
+    served = loaded_by(
+        "import json, sys, flask\n"
+        "app = flask.Flask('served')\n"
+        "app.add_url_rule('/', 'index', lambda: 'hi')\n"
+        "assert app.test_client().get('/').text == 'hi'\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert {"werkzeug.routing", "itsdangerous", "kolben.sessions"} <= served
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "source"),
+    [
+        ("flask.app", "BuildError", "werkzeug.routing"),
+        ("flask.app", "MapAdapter", "werkzeug.routing"),
+        ("flask.app", "RequestRedirect", "werkzeug.routing"),
+        ("flask.app", "RoutingException", "werkzeug.routing"),
+        ("flask.app", "Rule", "werkzeug.routing"),
+        ("flask.app", "SecureCookieSessionInterface", "kolben.sessions"),
+        ("flask.app", "SessionInterface", "kolben.sessions"),
+    ],
+)
+def test_deferred_names_are_the_same_objects(
+    module: str, name: str, source: str
+) -> None:
+    import importlib
+
+    owner = importlib.import_module(module)
+    assert getattr(owner, name) is getattr(importlib.import_module(source), name)
+    assert name in dir(owner)
+
+
+def test_sessions_and_json_tag_are_attributes() -> None:
+    import flask
+    import kolben.sessions
+
+    assert flask.sessions is sys.modules["flask.sessions"]
+    assert "sessions" in dir(flask)
+    assert flask.json.tag is sys.modules["flask.json.tag"]
+    assert "tag" in dir(flask.json)
+    assert flask.json.tag.TaggedJSONSerializer is kolben.sessions.TaggedJSONSerializer
+
+
+def test_default_session_interface_is_one_cookie_interface() -> None:
+    import flask
+    from kolben.sessions import SecureCookieSessionInterface
+
+    default = flask.Flask.session_interface
+    assert type(default) is SecureCookieSessionInterface
+    assert flask.Flask.session_interface is default
+    assert flask.Flask("one").session_interface is default
+    assert flask.Flask("two").session_interface is default

@@ -20,7 +20,6 @@ try:
 
     from . import json as json
     from . import sansio as sansio
-    from . import sessions as sessions
     from . import typing as typing
     from .app import Flask as Flask
     from .blueprints import Blueprint as Blueprint
@@ -71,6 +70,7 @@ if t.TYPE_CHECKING:
 
     from . import cli as cli
     from . import debughelpers as debughelpers
+    from . import sessions as sessions
     from . import templating as templating
     from . import testing as testing
     from . import views as views
@@ -78,8 +78,11 @@ if t.TYPE_CHECKING:
 # Submodules imported on first access rather than by ``import flask``: the
 # command line and the test tools load click, the test client and the CLI
 # runner, and templating loads Jinja, which serving requests never needs
-# (Jinja not until a template is rendered).
-_LAZY_SUBMODULES = frozenset({"cli", "debughelpers", "templating", "testing", "views"})
+# (Jinja not until a template is rendered); sessions loads kolben.sessions and
+# itsdangerous, which an app loads when it first uses its session interface.
+_LAZY_SUBMODULES = frozenset(
+    {"cli", "debughelpers", "sessions", "templating", "testing", "views"}
+)
 
 
 def __getattr__(name: str) -> t.Any:

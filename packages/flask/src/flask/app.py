@@ -42,11 +42,6 @@ from werkzeug.exceptions import Aborter
 from werkzeug.exceptions import BadRequestKeyError as BadRequestKeyError
 from werkzeug.exceptions import HTTPException as HTTPException
 from werkzeug.exceptions import InternalServerError as InternalServerError
-from werkzeug.routing import BuildError as BuildError
-from werkzeug.routing import MapAdapter as MapAdapter
-from werkzeug.routing import RequestRedirect as RequestRedirect
-from werkzeug.routing import RoutingException as RoutingException
-from werkzeug.routing import Rule as Rule
 from werkzeug.serving import is_running_from_reloader as is_running_from_reloader
 from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as BaseResponse
@@ -69,8 +64,6 @@ from kolben.contexts import RequestContext as RequestContext
 from kolben.contexts import session as session
 from kolben.routing import get_root_path
 from kolben.routing import RoutingApp
-from kolben.sessions import SecureCookieSessionInterface as SecureCookieSessionInterface
-from kolben.sessions import SessionInterface as SessionInterface
 from kolben.templating import TemplatingAppFacet
 from kolben.testing import TestingAppFacet
 
@@ -99,8 +92,17 @@ from .wrappers import Response
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import BuildError as BuildError
+    from werkzeug.routing import MapAdapter as MapAdapter
+    from werkzeug.routing import RequestRedirect as RequestRedirect
+    from werkzeug.routing import RoutingException as RoutingException
+    from werkzeug.routing import Rule as Rule
 
     from kolben.cli import AppGroup
+    from kolben.sessions import (
+        SecureCookieSessionInterface as SecureCookieSessionInterface,
+    )
+    from kolben.sessions import SessionInterface as SessionInterface
     from kolben.templating import Environment as Environment
 
     from . import cli as cli
@@ -166,17 +168,25 @@ class _SessionInterfaceSetting:
     choice is stored on the app the same way, and later requests pay no more
     than an attribute lookup; until then a change of ``SESSION_TYPE`` is
     seen.
+
+    The default cookie interface is made on first read, so that ``import
+    flask`` loads neither :mod:`kolben.sessions` nor itsdangerous.
     """
 
-    def __init__(self, default: SessionInterface) -> None:
-        self.default = default
+    def __init__(self) -> None:
+        self.default: SessionInterface | None = None
 
     def __get__(self, app: Flask | None, owner: type[Flask]) -> SessionInterface:
+        default = self.default
+        if default is None:
+            from kolben.sessions import SecureCookieSessionInterface
+
+            default = self.default = SecureCookieSessionInterface()
         if app is None:
-            return self.default
+            return default
         kind = app.config.get("SESSION_TYPE", "cookie")
         if kind == "cookie" or kind is None:
-            interface = self.default
+            interface = default
         else:
             made: dict[str, SessionInterface] = app.__dict__.setdefault(
                 "_server_session_interfaces", {}
@@ -269,9 +279,7 @@ class Flask(
     #: ``SESSION_TYPE`` setting chooses: ``"cookie"`` (the default),
     #: ``"sqlite"``, ``"redis"`` or ``"memory"`` (server-side sessions from
     #: :mod:`kolben.sessions`, built on first use).
-    session_interface: SessionInterface = _SessionInterfaceSetting(
-        SecureCookieSessionInterface()
-    )  # type: ignore[assignment]
+    session_interface: SessionInterface = _SessionInterfaceSetting()  # type: ignore[assignment]
 
     #: The settings every app starts with.
     default_config: ImmutableDict[str, t.Any] = ImmutableDict(
@@ -698,4 +706,30 @@ def __getattr__(name: str) -> t.Any:
         from kolben.templating import Environment
 
         return Environment
+    if name in _ROUTING_NAMES:
+        # werkzeug's routing package is imported when the first app is built
+        # (its url_map_class), not by ``import flask``.
+        import werkzeug.routing
+
+        return getattr(werkzeug.routing, name)
+    if name in _SESSIONS_NAMES:
+        # kolben.sessions, and itsdangerous with it, load when an app first
+        # uses its session interface.
+        import kolben.sessions
+
+        return getattr(kolben.sessions, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: Names Flask's module imports from werkzeug.routing, for extensions that
+#: import them from here.
+_ROUTING_NAMES = frozenset(
+    {"BuildError", "MapAdapter", "RequestRedirect", "RoutingException", "Rule"}
+)
+#: Names Flask's module imports from its sessions module.
+_SESSIONS_NAMES = frozenset({"SecureCookieSessionInterface", "SessionInterface"})
+
+
+def __dir__() -> list[str]:
+    lazy = {"cli", "click", "Environment", *_ROUTING_NAMES, *_SESSIONS_NAMES}
+    return sorted({*globals(), *lazy})
