@@ -69,7 +69,6 @@ from kolben.testing import TestingAppFacet
 
 from . import typing as ft
 from ._errors import ErrorHandling
-from ._instance import default_instance_path
 from ._pipeline import RequestPipeline
 from ._static import StaticFilesFacet
 from .config import Config
@@ -82,8 +81,6 @@ from .helpers import send_from_directory as send_from_directory
 from .json.provider import _default as _json_default
 from .json.provider import DefaultJSONProvider
 from .json.provider import JSONProvider
-from .logging import create_logger
-from .sansio.scaffold import _sentinel as _sentinel
 from .signals import got_request_exception as got_request_exception
 from .signals import request_finished as request_finished
 from .signals import request_started as request_started
@@ -429,6 +426,8 @@ class Flask(
         :data:`~flask.logging.default_handler`. Configure logging before first
         using it to take over.
         """
+        from .logging import create_logger
+
         return create_logger(self)
 
     # Here rather than with the other error handling in _errors: a log record
@@ -482,6 +481,8 @@ class Flask(
         when it runs from a source checkout, ``<prefix>/var/<name>-instance``
         when it is installed.
         """
+        from ._instance import default_instance_path
+
         return default_instance_path(self.import_name, self.name)
 
     def open_instance_resource(
@@ -712,6 +713,11 @@ def __getattr__(name: str) -> t.Any:
         import werkzeug.routing
 
         return getattr(werkzeug.routing, name)
+    if name == "_sentinel":
+        # Flask's private marker, which extensions import from here.
+        from .sansio.scaffold import _sentinel
+
+        return _sentinel
     if name in _SESSIONS_NAMES:
         # kolben.sessions, and itsdangerous with it, load when an app first
         # uses its session interface.
@@ -731,5 +737,6 @@ _SESSIONS_NAMES = frozenset({"SecureCookieSessionInterface", "SessionInterface"}
 
 
 def __dir__() -> list[str]:
-    lazy = {"cli", "click", "Environment", *_ROUTING_NAMES, *_SESSIONS_NAMES}
+    lazy = {"cli", "click", "Environment", "_sentinel"}
+    lazy |= {*_ROUTING_NAMES, *_SESSIONS_NAMES}
     return sorted({*globals(), *lazy})

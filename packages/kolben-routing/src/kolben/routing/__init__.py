@@ -13,9 +13,6 @@ import importlib
 import typing as t
 
 from .app import RoutingApp as RoutingApp
-from .blueprints import Blueprint as Blueprint
-from .blueprints import BlueprintSetupState as BlueprintSetupState
-from .blueprints import DeferredSetupFunction as DeferredSetupFunction
 from .hooks import blueprint_chain as blueprint_chain
 from .hooks import HookQueries as HookQueries
 from .hooks import RequestHooks as RequestHooks
@@ -26,6 +23,9 @@ from .scaffold import setupmethod as setupmethod
 from .urls import url_for as url_for
 
 if t.TYPE_CHECKING:
+    from .blueprints import Blueprint as Blueprint
+    from .blueprints import BlueprintSetupState as BlueprintSetupState
+    from .blueprints import DeferredSetupFunction as DeferredSetupFunction
     from .protocols import RoutingOwner as RoutingOwner
     from .protocols import StaticFilesBlueprint as StaticFilesBlueprint
     from .protocols import URLBuilder as URLBuilder
@@ -37,8 +37,12 @@ if t.TYPE_CHECKING:
 #: The module of each name imported on first access: what an application
 #: class does not need when it is defined. The standalone :class:`Router`
 #: imports werkzeug's routing package at once, which an app defers to its
-#: construction; views and the protocols are not needed to define an app.
+#: construction; blueprints, views and the protocols are not needed to define
+#: an app.
 _LAZY = {
+    "Blueprint": "blueprints",
+    "BlueprintSetupState": "blueprints",
+    "DeferredSetupFunction": "blueprints",
     "RoutingOwner": "protocols",
     "StaticFilesBlueprint": "protocols",
     "URLBuilder": "protocols",
