@@ -46,11 +46,11 @@ def __getattr__(name: str) -> t.Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    # Later lookups find it directly, like an eagerly imported name.
-    globals()[name] = value
-    return value
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    import sys
+
+    # Not ``globals()``: in this module that name is the ``.globals`` module.
+    return sorted({*vars(sys.modules[__name__]), *_LAZY})
