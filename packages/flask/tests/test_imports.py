@@ -79,12 +79,15 @@ def test_deferred_modules_load_on_first_use() -> None:
     [
         "blueprints",
         "cli",
+        "ctx",
         "debughelpers",
+        "globals",
         "logging",
         "sansio",
         "sessions",
         "templating",
         "testing",
+        "typing",
         "views",
     ],
 )
@@ -174,6 +177,10 @@ LATER = {
     "kolben.routing.blueprints",
     "flask.logging",
     "kolben.templating.rendering",
+    # Modules that only re-export kolben.contexts' names, or annotate.
+    "flask.ctx",
+    "flask.globals",
+    "flask.typing",
 }
 
 
@@ -249,3 +256,32 @@ def test_default_session_interface_is_one_cookie_interface() -> None:
     assert flask.Flask.session_interface is default
     assert flask.Flask("one").session_interface is default
     assert flask.Flask("two").session_interface is default
+
+
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("after_this_request", "flask.ctx"),
+        ("copy_current_request_context", "flask.ctx"),
+        ("has_app_context", "flask.ctx"),
+        ("has_request_context", "flask.ctx"),
+        ("current_app", "flask.globals"),
+        ("g", "flask.globals"),
+        ("request", "flask.globals"),
+        ("session", "flask.globals"),
+    ],
+)
+def test_context_names_are_those_of_their_flask_module(name: str, module: str) -> None:
+    import importlib
+
+    import flask
+
+    assert getattr(flask, name) is getattr(importlib.import_module(module), name)
+
+
+def test_flask_app_ft_is_flask_typing() -> None:
+    import flask.app
+    import flask.typing
+
+    assert flask.app.ft is flask.typing
+    assert "ft" in dir(flask.app)

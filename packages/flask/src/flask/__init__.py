@@ -11,18 +11,22 @@ from __future__ import annotations
 import typing as t
 
 try:
+    # The context names are the ones flask.ctx and flask.globals re-export,
+    # taken from kolben.contexts so that those two modules load on first access.
+    from kolben.contexts import after_this_request as after_this_request
+    from kolben.contexts import (
+        copy_current_request_context as copy_current_request_context,
+    )
+    from kolben.contexts import current_app as current_app
+    from kolben.contexts import g as g
+    from kolben.contexts import has_app_context as has_app_context
+    from kolben.contexts import has_request_context as has_request_context
+    from kolben.contexts import request as request
+    from kolben.contexts import session as session
+
     from . import json as json
-    from . import typing as typing
     from .app import Flask as Flask
     from .config import Config as Config
-    from .ctx import after_this_request as after_this_request
-    from .ctx import copy_current_request_context as copy_current_request_context
-    from .ctx import has_app_context as has_app_context
-    from .ctx import has_request_context as has_request_context
-    from .globals import current_app as current_app
-    from .globals import g as g
-    from .globals import request as request
-    from .globals import session as session
     from .helpers import abort as abort
     from .helpers import flash as flash
     from .helpers import get_flashed_messages as get_flashed_messages
@@ -65,12 +69,14 @@ if t.TYPE_CHECKING:
 
     from . import blueprints as blueprints
     from . import cli as cli
+    from . import ctx as ctx
     from . import debughelpers as debughelpers
     from . import logging as logging
     from . import sansio as sansio
     from . import sessions as sessions
     from . import templating as templating
     from . import testing as testing
+    from . import typing as typing
     from . import views as views
     from .blueprints import Blueprint as Blueprint
 
@@ -79,17 +85,21 @@ if t.TYPE_CHECKING:
 # runner, and templating loads Jinja, which serving requests never needs
 # (Jinja not until a template is rendered); sessions loads kolben.sessions and
 # itsdangerous, which an app loads when it first uses its session interface;
-# blueprints, logging and sansio are needed when an app uses them.
+# blueprints, logging and sansio are needed when an app uses them; ctx,
+# globals and typing only re-export or annotate.
 _LAZY_SUBMODULES = frozenset(
     {
         "blueprints",
         "cli",
+        "ctx",
         "debughelpers",
+        "globals",
         "logging",
         "sansio",
         "sessions",
         "templating",
         "testing",
+        "typing",
         "views",
     }
 )

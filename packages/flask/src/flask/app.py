@@ -67,7 +67,6 @@ from kolben.routing import RoutingApp
 from kolben.templating import TemplatingAppFacet
 from kolben.testing import TestingAppFacet
 
-from . import typing as ft
 from ._errors import ErrorHandling
 from ._pipeline import RequestPipeline
 from ._static import StaticFilesFacet
@@ -103,6 +102,7 @@ if t.TYPE_CHECKING:
     from kolben.templating import Environment as Environment
 
     from . import cli as cli
+    from . import typing as ft
     from ._errors import _ExcInfo
 
 T = t.TypeVar("T")
@@ -113,13 +113,13 @@ _Folder: t.TypeAlias = "str | os.PathLike[str] | None"
 # Names Flask's ``flask.app`` exposes besides ``Flask``; extensions import some
 # of them from here (``flask.app.Rule``, ``flask.app.App`` ...).
 App = RoutingApp
-T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
+T_teardown = t.TypeVar("T_teardown", bound="ft.TeardownCallable")
 T_shell_context_processor = t.TypeVar(
-    "T_shell_context_processor", bound=ft.ShellContextProcessorCallable
+    "T_shell_context_processor", bound="ft.ShellContextProcessorCallable"
 )
-T_template_test = t.TypeVar("T_template_test", bound=ft.TemplateTestCallable)
-T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
-T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
+T_template_test = t.TypeVar("T_template_test", bound="ft.TemplateTestCallable")
+T_template_global = t.TypeVar("T_template_global", bound="ft.TemplateGlobalCallable")
+T_template_filter = t.TypeVar("T_template_filter", bound="ft.TemplateFilterCallable")
 T_lifespan = t.TypeVar("T_lifespan", bound=cabc.Callable[[], t.Any])
 
 _NESTED_RUN_WARNING = (
@@ -713,6 +713,11 @@ def __getattr__(name: str) -> t.Any:
         import werkzeug.routing
 
         return getattr(werkzeug.routing, name)
+    if name == "ft":
+        # Flask's module names its typing module so; it only annotates here.
+        from . import typing
+
+        return typing
     if name == "_sentinel":
         # Flask's private marker, which extensions import from here.
         from .sansio.scaffold import _sentinel
@@ -737,6 +742,6 @@ _SESSIONS_NAMES = frozenset({"SecureCookieSessionInterface", "SessionInterface"}
 
 
 def __dir__() -> list[str]:
-    lazy = {"cli", "click", "Environment", "_sentinel"}
+    lazy = {"cli", "click", "Environment", "ft", "_sentinel"}
     lazy |= {*_ROUTING_NAMES, *_SESSIONS_NAMES}
     return sorted({*globals(), *lazy})
