@@ -39,12 +39,32 @@ def test_router_loads_werkzeug_routing() -> None:
     assert "werkzeug.routing" in loaded_by("from kolben.routing import Router")
 
 
-@pytest.mark.parametrize("name", ["Router", "MethodView", "View", "URLBuilder"])
-def test_lazy_names_resolve(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("Router", "router"),
+        ("MethodView", "views"),
+        ("View", "views"),
+        ("http_method_funcs", "views"),
+        ("URLBuilder", "protocols"),
+        ("Blueprint", "blueprints"),
+        ("BlueprintSetupState", "blueprints"),
+        ("DeferredSetupFunction", "blueprints"),
+    ],
+)
+def test_lazy_names_resolve(name: str, module: str) -> None:
+    import importlib
+
     import kolben.routing
 
-    assert getattr(kolben.routing, name) is not None
+    source = importlib.import_module(f"kolben.routing.{module}")
+    assert getattr(kolben.routing, name) is getattr(source, name)
     assert name in dir(kolben.routing)
+
+
+def test_defining_an_app_class_loads_no_blueprints_or_views() -> None:
+    loaded = loaded_by("import kolben.routing")
+    assert not {"kolben.routing.blueprints", "kolben.routing.views"} & loaded
 
 
 def test_class_attributes_are_werkzeug_classes() -> None:
