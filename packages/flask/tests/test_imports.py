@@ -285,3 +285,35 @@ def test_flask_app_ft_is_flask_typing() -> None:
 
     assert flask.app.ft is flask.typing
     assert "ft" in dir(flask.app)
+
+
+#: The names Flask 3.1.3's ``from flask import *`` binds, besides the
+#: incidental ``annotations`` and ``t`` of its own module.
+STAR = """
+Blueprint Config Flask Request Response abort after_this_request app
+appcontext_popped appcontext_pushed appcontext_tearing_down before_render_template
+blueprints cli config copy_current_request_context ctx current_app flash g
+get_flashed_messages get_template_attribute globals got_request_exception
+has_app_context has_request_context helpers json jsonify logging make_response
+message_flashed redirect render_template render_template_string request
+request_finished request_started request_tearing_down sansio send_file
+send_from_directory session sessions signals stream_template
+stream_template_string stream_with_context template_rendered templating typing
+url_for wrappers
+""".split()
+
+
+def test_star_import_binds_what_flask_s_does() -> None:
+    # A fresh interpreter, so names not yet loaded are bound all the same.
+    code = (
+        "import json\n"
+        "from flask import *\n"
+        "import flask\n"
+        "names = [n for n in dir() if not n.startswith('_')]\n"
+        "print(json.dumps([n for n in names if eval(n) is getattr(flask, n, None)]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    bound = set(json.loads(out))
+    assert set(STAR) <= bound

@@ -80,6 +80,68 @@ if t.TYPE_CHECKING:
     from . import views as views
     from .blueprints import Blueprint as Blueprint
 
+#: What ``from flask import *`` binds: the names Flask's own star import
+#: gives (its public names and the submodules its import loads), whether
+#: this package has loaded them yet or not, and the WebSocket proxy. Without
+#: it a star import would miss every name still waiting for first access.
+__all__ = [
+    "render_template",
+    "render_template_string",
+    "stream_template",
+    "stream_template_string",
+    "Flask",
+    "Blueprint",
+    "Config",
+    "after_this_request",
+    "copy_current_request_context",
+    "has_app_context",
+    "has_request_context",
+    "current_app",
+    "g",
+    "request",
+    "session",
+    "abort",
+    "flash",
+    "get_flashed_messages",
+    "get_template_attribute",
+    "make_response",
+    "redirect",
+    "send_file",
+    "send_from_directory",
+    "stream_with_context",
+    "url_for",
+    "jsonify",
+    "appcontext_popped",
+    "appcontext_pushed",
+    "appcontext_tearing_down",
+    "before_render_template",
+    "got_request_exception",
+    "message_flashed",
+    "request_finished",
+    "request_started",
+    "request_tearing_down",
+    "template_rendered",
+    "Request",
+    "Response",
+    "websocket",
+    # Submodules.
+    "app",
+    "blueprints",
+    "cli",
+    "config",
+    "ctx",
+    "globals",
+    "helpers",
+    "json",
+    "logging",
+    "sansio",
+    "sessions",
+    "signals",
+    "templating",
+    "typing",
+    "wrappers",
+]
+
 # Submodules imported on first access rather than by ``import flask``: the
 # command line and the test tools load click, the test client and the CLI
 # runner, and templating loads Jinja, which serving requests never needs
