@@ -64,7 +64,7 @@ nitpick_ignore_regex = [
     # jinja2's, and the type variables of generic containers).
     (
         r"py:.*",
-        r"(Request|Response|WSGIEnvironment|WSGIApplication|StartResponse|Map"
+        r"(Request|Response|WSGIEnvironment|WSGIApplication|StartResponse|Map|BuildError"
         r"|MapAdapter|Rule|BaseLoader|Environment|Template|TemplateNameOrList"
         r"|Context|TestResponse|RequestEntityTooLarge|parse_form_data|timedelta|datetime|K|V|T|_ExcInfo|list\..*|dict\..*)",
     ),

@@ -75,7 +75,21 @@ def test_deferred_modules_load_on_first_use() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["cli", "debughelpers", "templating", "testing", "views"]
+    "name",
+    [
+        "blueprints",
+        "cli",
+        "ctx",
+        "debughelpers",
+        "globals",
+        "logging",
+        "sansio",
+        "sessions",
+        "templating",
+        "testing",
+        "typing",
+        "views",
+    ],
 )
 def test_deferred_submodules_are_attributes(name: str) -> None:
     import flask
@@ -148,3 +162,158 @@ def test_scaffold_pathlib_is_the_module() -> None:
     import flask.sansio.scaffold
 
     assert flask.sansio.scaffold.pathlib is pathlib
+
+
+#: Modules upstream's ``import flask`` loads and ours leaves to first use:
+#: werkzeug's routing package to the first app built, the sessions package
+#: (and itsdangerous) to the first use of a session interface.
+LATER = {
+    "werkzeug.routing",
+    "itsdangerous",
+    "kolben.sessions",
+    "flask.json.tag",
+    # Needed when an app uses blueprints, logs or renders.
+    "flask.blueprints",
+    "kolben.routing.blueprints",
+    "flask.logging",
+    "kolben.templating.rendering",
+    # Modules that only re-export kolben.contexts' names, or annotate.
+    "flask.ctx",
+    "flask.globals",
+    "flask.typing",
+}
+
+
+def test_import_flask_defers_routing_and_sessions() -> None:
+    imported = loaded_by(
+        "import json, sys, flask; print(json.dumps(sorted(sys.modules)))"
+    )
+    assert sorted(imported & LATER) == []
+    built = loaded_by(
+        "import json, sys, flask\n"
+        "flask.Flask('built')\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert {"werkzeug.routing", "flask._instance"} <= built
+    assert "kolben.sessions" not in built
+    served = loaded_by(
+        "import json, sys, flask\n"
+        "app = flask.Flask('served')\n"
+        "app.add_url_rule('/', 'index', lambda: 'hi')\n"
+        "assert app.test_client().get('/').text == 'hi'\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert {"werkzeug.routing", "itsdangerous", "kolben.sessions"} <= served
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "source"),
+    [
+        ("flask.app", "BuildError", "werkzeug.routing"),
+        ("flask.app", "MapAdapter", "werkzeug.routing"),
+        ("flask.app", "RequestRedirect", "werkzeug.routing"),
+        ("flask.app", "RoutingException", "werkzeug.routing"),
+        ("flask.app", "Rule", "werkzeug.routing"),
+        ("flask.app", "SecureCookieSessionInterface", "kolben.sessions"),
+        ("flask.app", "SessionInterface", "kolben.sessions"),
+        ("flask.app", "_sentinel", "flask.sansio.scaffold"),
+        ("flask", "Blueprint", "flask.blueprints"),
+        ("flask", "render_template", "kolben.templating.rendering"),
+        ("flask", "render_template_string", "kolben.templating.rendering"),
+        ("flask", "stream_template", "kolben.templating.rendering"),
+        ("flask", "stream_template_string", "kolben.templating.rendering"),
+        ("flask", "get_template_attribute", "kolben.templating.rendering"),
+        ("flask.helpers", "get_template_attribute", "kolben.templating.rendering"),
+    ],
+)
+def test_deferred_names_are_the_same_objects(
+    module: str, name: str, source: str
+) -> None:
+    import importlib
+
+    owner = importlib.import_module(module)
+    assert getattr(owner, name) is getattr(importlib.import_module(source), name)
+    assert name in dir(owner)
+
+
+def test_sessions_and_json_tag_are_attributes() -> None:
+    import flask
+    import kolben.sessions
+
+    assert flask.sessions is sys.modules["flask.sessions"]
+    assert "sessions" in dir(flask)
+    assert flask.json.tag is sys.modules["flask.json.tag"]
+    assert "tag" in dir(flask.json)
+    assert flask.json.tag.TaggedJSONSerializer is kolben.sessions.TaggedJSONSerializer
+
+
+def test_default_session_interface_is_one_cookie_interface() -> None:
+    import flask
+    from kolben.sessions import SecureCookieSessionInterface
+
+    default = flask.Flask.session_interface
+    assert type(default) is SecureCookieSessionInterface
+    assert flask.Flask.session_interface is default
+    assert flask.Flask("one").session_interface is default
+    assert flask.Flask("two").session_interface is default
+
+
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("after_this_request", "flask.ctx"),
+        ("copy_current_request_context", "flask.ctx"),
+        ("has_app_context", "flask.ctx"),
+        ("has_request_context", "flask.ctx"),
+        ("current_app", "flask.globals"),
+        ("g", "flask.globals"),
+        ("request", "flask.globals"),
+        ("session", "flask.globals"),
+    ],
+)
+def test_context_names_are_those_of_their_flask_module(name: str, module: str) -> None:
+    import importlib
+
+    import flask
+
+    assert getattr(flask, name) is getattr(importlib.import_module(module), name)
+
+
+def test_flask_app_ft_is_flask_typing() -> None:
+    import flask.app
+    import flask.typing
+
+    assert flask.app.ft is flask.typing
+    assert "ft" in dir(flask.app)
+
+
+#: The names Flask 3.1.3's ``from flask import *`` binds, besides the
+#: incidental ``annotations`` and ``t`` of its own module.
+STAR = """
+Blueprint Config Flask Request Response abort after_this_request app
+appcontext_popped appcontext_pushed appcontext_tearing_down before_render_template
+blueprints cli config copy_current_request_context ctx current_app flash g
+get_flashed_messages get_template_attribute globals got_request_exception
+has_app_context has_request_context helpers json jsonify logging make_response
+message_flashed redirect render_template render_template_string request
+request_finished request_started request_tearing_down sansio send_file
+send_from_directory session sessions signals stream_template
+stream_template_string stream_with_context template_rendered templating typing
+url_for wrappers
+""".split()
+
+
+def test_star_import_binds_what_flask_s_does() -> None:
+    # A fresh interpreter, so names not yet loaded are bound all the same.
+    code = (
+        "import json\n"
+        "from flask import *\n"
+        "import flask\n"
+        "names = [n for n in dir() if not n.startswith('_')]\n"
+        "print(json.dumps([n for n in names if eval(n) is getattr(flask, n, None)]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    bound = set(json.loads(out))
+    assert set(STAR) <= bound

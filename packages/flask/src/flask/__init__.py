@@ -11,32 +11,25 @@ from __future__ import annotations
 import typing as t
 
 try:
-    # The same functions flask.templating re-exports, from where they do not
-    # load Jinja: an app that renders no template never needs it.
-    from kolben.templating import render_template as render_template
-    from kolben.templating import render_template_string as render_template_string
-    from kolben.templating import stream_template as stream_template
-    from kolben.templating import stream_template_string as stream_template_string
+    # The context names are the ones flask.ctx and flask.globals re-export,
+    # taken from kolben.contexts so that those two modules load on first access.
+    from kolben.contexts import after_this_request as after_this_request
+    from kolben.contexts import (
+        copy_current_request_context as copy_current_request_context,
+    )
+    from kolben.contexts import current_app as current_app
+    from kolben.contexts import g as g
+    from kolben.contexts import has_app_context as has_app_context
+    from kolben.contexts import has_request_context as has_request_context
+    from kolben.contexts import request as request
+    from kolben.contexts import session as session
 
     from . import json as json
-    from . import sansio as sansio
-    from . import sessions as sessions
-    from . import typing as typing
     from .app import Flask as Flask
-    from .blueprints import Blueprint as Blueprint
     from .config import Config as Config
-    from .ctx import after_this_request as after_this_request
-    from .ctx import copy_current_request_context as copy_current_request_context
-    from .ctx import has_app_context as has_app_context
-    from .ctx import has_request_context as has_request_context
-    from .globals import current_app as current_app
-    from .globals import g as g
-    from .globals import request as request
-    from .globals import session as session
     from .helpers import abort as abort
     from .helpers import flash as flash
     from .helpers import get_flashed_messages as get_flashed_messages
-    from .helpers import get_template_attribute as get_template_attribute
     from .helpers import make_response as make_response
     from .helpers import redirect as redirect
     from .helpers import send_file as send_file
@@ -68,23 +61,134 @@ except ModuleNotFoundError as error:
 
 if t.TYPE_CHECKING:
     from kolben.asgi import websocket as websocket
+    from kolben.templating import get_template_attribute as get_template_attribute
+    from kolben.templating import render_template as render_template
+    from kolben.templating import render_template_string as render_template_string
+    from kolben.templating import stream_template as stream_template
+    from kolben.templating import stream_template_string as stream_template_string
 
+    from . import blueprints as blueprints
     from . import cli as cli
+    from . import ctx as ctx
     from . import debughelpers as debughelpers
+    from . import logging as logging
+    from . import sansio as sansio
+    from . import sessions as sessions
     from . import templating as templating
     from . import testing as testing
+    from . import typing as typing
     from . import views as views
+    from .blueprints import Blueprint as Blueprint
+
+#: What ``from flask import *`` binds: the names Flask's own star import
+#: gives (its public names and the submodules its import loads), whether
+#: this package has loaded them yet or not, and the WebSocket proxy. Without
+#: it a star import would miss every name still waiting for first access.
+__all__ = [
+    "render_template",
+    "render_template_string",
+    "stream_template",
+    "stream_template_string",
+    "Flask",
+    "Blueprint",
+    "Config",
+    "after_this_request",
+    "copy_current_request_context",
+    "has_app_context",
+    "has_request_context",
+    "current_app",
+    "g",
+    "request",
+    "session",
+    "abort",
+    "flash",
+    "get_flashed_messages",
+    "get_template_attribute",
+    "make_response",
+    "redirect",
+    "send_file",
+    "send_from_directory",
+    "stream_with_context",
+    "url_for",
+    "jsonify",
+    "appcontext_popped",
+    "appcontext_pushed",
+    "appcontext_tearing_down",
+    "before_render_template",
+    "got_request_exception",
+    "message_flashed",
+    "request_finished",
+    "request_started",
+    "request_tearing_down",
+    "template_rendered",
+    "Request",
+    "Response",
+    "websocket",
+    # Submodules.
+    "app",
+    "blueprints",
+    "cli",
+    "config",
+    "ctx",
+    "globals",
+    "helpers",
+    "json",
+    "logging",
+    "sansio",
+    "sessions",
+    "signals",
+    "templating",
+    "typing",
+    "wrappers",
+]
 
 # Submodules imported on first access rather than by ``import flask``: the
 # command line and the test tools load click, the test client and the CLI
 # runner, and templating loads Jinja, which serving requests never needs
-# (Jinja not until a template is rendered).
-_LAZY_SUBMODULES = frozenset({"cli", "debughelpers", "templating", "testing", "views"})
+# (Jinja not until a template is rendered); sessions loads kolben.sessions and
+# itsdangerous, which an app loads when it first uses its session interface;
+# blueprints, logging and sansio are needed when an app uses them; ctx,
+# globals and typing only re-export or annotate.
+_LAZY_SUBMODULES = frozenset(
+    {
+        "blueprints",
+        "cli",
+        "ctx",
+        "debughelpers",
+        "globals",
+        "logging",
+        "sansio",
+        "sessions",
+        "templating",
+        "testing",
+        "typing",
+        "views",
+    }
+)
+
+# Names imported from their module on first access: the blueprint class
+# (with kolben.routing's blueprints), and the rendering functions, from where
+# they do not load Jinja (an app that renders no template never needs it).
+_LAZY_NAMES = {
+    "Blueprint": "flask.blueprints",
+    "get_template_attribute": "kolben.templating",
+    "render_template": "kolben.templating",
+    "render_template_string": "kolben.templating",
+    "stream_template": "kolben.templating",
+    "stream_template_string": "kolben.templating",
+}
 
 
 def __getattr__(name: str) -> t.Any:
     import importlib
+    import sys
 
+    module = _LAZY_NAMES.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        # Later lookups find it directly, like an eagerly imported name.
+        setattr(sys.modules[__name__], name, value)
+        return value
     if name in _LAZY_SUBMODULES:
         # Importing a submodule also sets it as this package's attribute.
         return importlib.import_module(f"{__name__}.{name}")
@@ -112,4 +216,5 @@ def __dir__() -> list[str]:
     import sys
 
     # Not ``globals()``: in this module that name is the ``flask.globals`` module.
-    return sorted({*vars(sys.modules[__name__]), *_LAZY_SUBMODULES, "websocket"})
+    names = {*vars(sys.modules[__name__]), *_LAZY_SUBMODULES, *_LAZY_NAMES}
+    return sorted({*names, "websocket"})

@@ -17,9 +17,9 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import BadRequestKeyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
-from werkzeug.routing import RoutingException
 
 from kolben.contexts import _cv_request
+from kolben.routing._lazy import LazyImport
 
 from ._pipeline import request_chain
 from .signals import got_request_exception
@@ -27,6 +27,8 @@ from .signals import got_request_exception
 if t.TYPE_CHECKING:  # pragma: no cover
     import logging
     from types import TracebackType
+
+    from werkzeug.routing import RoutingException
 
     from .config import Config
     from .typing import ResponseReturnValue
@@ -36,6 +38,17 @@ if t.TYPE_CHECKING:  # pragma: no cover
     _ExcInfo = (
         tuple[type[BaseException], BaseException, TracebackType]
         | tuple[None, None, None]
+    )
+
+
+class _deferred:
+    """werkzeug's routing exception base, imported on first read (when an
+    app is built, werkzeug's routing package is), not by ``import flask``:
+    see :mod:`kolben.routing._lazy`.
+    """
+
+    routing_exception: LazyImport[type[RoutingException]] = LazyImport(
+        "werkzeug.routing", "RoutingException"
     )
 
 
@@ -84,7 +97,7 @@ class ErrorHandling:
         Routing redirects and errors without a code (proxy exceptions) are
         returned as they are, never passed to handlers.
         """
-        if e.code is None or isinstance(e, RoutingException):
+        if e.code is None or isinstance(e, _deferred.routing_exception):
             return e
         handler = self._find_error_handler(e, _request_chain())
         if handler is None:

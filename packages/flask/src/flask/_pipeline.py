@@ -27,8 +27,6 @@ import typing as t
 
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
-from werkzeug.routing import WebsocketMismatch
 from werkzeug.wrappers import Response as BaseResponse
 
 from kolben.contexts import _cv_app
@@ -36,7 +34,7 @@ from kolben.contexts import _cv_request
 from kolben.contexts import call_teardown_functions
 from kolben.contexts import request_tearing_down
 from kolben.routing import blueprint_chain
-from kolben.sessions import SecureCookieSessionInterface
+from kolben.routing._lazy import LazyImport
 
 from ._error_pages import error_response
 from ._responses import body_response
@@ -50,9 +48,12 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
     from blinker import NamedSignal
+    from werkzeug.routing import RequestRedirect
+    from werkzeug.routing import WebsocketMismatch
 
     from kolben.contexts import RequestContext
     from kolben.routing import RequestHooks
+    from kolben.sessions import SecureCookieSessionInterface
     from kolben.sessions import SessionInterface
 
     from .config import Config
@@ -78,6 +79,25 @@ _ERROR_PATH = frozenset(
     )
 )
 _HTTP_CALL = HTTPException.__call__
+
+
+class _deferred:
+    """Classes the request methods test against, imported on first read
+    rather than by ``import flask`` (see :mod:`kolben.routing._lazy`):
+    kolben.sessions loads itsdangerous, and werkzeug's routing package is
+    imported when the first app is built.
+    """
+
+    cookie_interface: LazyImport[type[SecureCookieSessionInterface]] = LazyImport(
+        "kolben.sessions", "SecureCookieSessionInterface"
+    )
+    request_redirect: LazyImport[type[RequestRedirect]] = LazyImport(
+        "werkzeug.routing", "RequestRedirect"
+    )
+    websocket_mismatch: LazyImport[type[WebsocketMismatch]] = LazyImport(
+        "werkzeug.routing", "WebsocketMismatch"
+    )
+
 
 #: ErrorHandling's handle_user_exception, handle_http_exception and
 #: trap_http_exception, once imported (_errors imports this module, so not
@@ -144,7 +164,7 @@ def session_opens_lazily(interface: t.Any) -> bool:
     server-side interface does. Any other interface is opened at the start
     of every request, as Flask does.
     """
-    return type(interface) is SecureCookieSessionInterface or bool(
+    return type(interface) is _deferred.cookie_interface or bool(
         getattr(interface, "opens_lazily", False)
     )
 
@@ -231,7 +251,7 @@ class RequestPipeline:
                 ctx.push()
                 interface = self.session_interface
                 # The default interface is answered without a call.
-                default = type(interface) is SecureCookieSessionInterface
+                default = type(interface) is _deferred.cookie_interface
                 if not (default or session_opens_lazily(interface)):
                     ctx.session  # noqa: B018
                 response = self.full_dispatch_request()
@@ -385,7 +405,7 @@ class RequestPipeline:
         exc = request.routing_exception
         if (
             self.debug
-            and isinstance(exc, RequestRedirect)
+            and isinstance(exc, _deferred.request_redirect)
             and exc.code not in {307, 308}
             and request.method not in {"GET", "HEAD", "OPTIONS"}
         ):
@@ -393,7 +413,7 @@ class RequestPipeline:
 
             raise FormDataRoutingRedirect(request)
         # ``type() is`` rather than isinstance: no call on the 404 path.
-        if type(exc) is WebsocketMismatch:
+        if type(exc) is _deferred.websocket_mismatch:
             adapter = _cv_request.get().url_adapter
             if adapter is not None and not adapter.websocket:
                 # An HTTP request to a WebSocket-only URL: say what to do
@@ -467,7 +487,7 @@ class RequestPipeline:
         app: t.Any = self
         interface = self.session_interface
         if not ctx.session_is_open and (
-            type(interface) is SecureCookieSessionInterface
+            type(interface) is _deferred.cookie_interface
             or session_opens_lazily(interface)
         ):
             # The request never used its session. It only needs saving when

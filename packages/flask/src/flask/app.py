@@ -42,11 +42,6 @@ from werkzeug.exceptions import Aborter
 from werkzeug.exceptions import BadRequestKeyError as BadRequestKeyError
 from werkzeug.exceptions import HTTPException as HTTPException
 from werkzeug.exceptions import InternalServerError as InternalServerError
-from werkzeug.routing import BuildError as BuildError
-from werkzeug.routing import MapAdapter as MapAdapter
-from werkzeug.routing import RequestRedirect as RequestRedirect
-from werkzeug.routing import RoutingException as RoutingException
-from werkzeug.routing import Rule as Rule
 from werkzeug.serving import is_running_from_reloader as is_running_from_reloader
 from werkzeug.utils import redirect as _wz_redirect
 from werkzeug.wrappers import Response as BaseResponse
@@ -69,14 +64,10 @@ from kolben.contexts import RequestContext as RequestContext
 from kolben.contexts import session as session
 from kolben.routing import get_root_path
 from kolben.routing import RoutingApp
-from kolben.sessions import SecureCookieSessionInterface as SecureCookieSessionInterface
-from kolben.sessions import SessionInterface as SessionInterface
 from kolben.templating import TemplatingAppFacet
 from kolben.testing import TestingAppFacet
 
-from . import typing as ft
 from ._errors import ErrorHandling
-from ._instance import default_instance_path
 from ._pipeline import RequestPipeline
 from ._static import StaticFilesFacet
 from .config import Config
@@ -89,8 +80,6 @@ from .helpers import send_from_directory as send_from_directory
 from .json.provider import _default as _json_default
 from .json.provider import DefaultJSONProvider
 from .json.provider import JSONProvider
-from .logging import create_logger
-from .sansio.scaffold import _sentinel as _sentinel
 from .signals import got_request_exception as got_request_exception
 from .signals import request_finished as request_finished
 from .signals import request_started as request_started
@@ -99,11 +88,21 @@ from .wrappers import Response
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import BuildError as BuildError
+    from werkzeug.routing import MapAdapter as MapAdapter
+    from werkzeug.routing import RequestRedirect as RequestRedirect
+    from werkzeug.routing import RoutingException as RoutingException
+    from werkzeug.routing import Rule as Rule
 
     from kolben.cli import AppGroup
+    from kolben.sessions import (
+        SecureCookieSessionInterface as SecureCookieSessionInterface,
+    )
+    from kolben.sessions import SessionInterface as SessionInterface
     from kolben.templating import Environment as Environment
 
     from . import cli as cli
+    from . import typing as ft
     from ._errors import _ExcInfo
 
 T = t.TypeVar("T")
@@ -114,13 +113,13 @@ _Folder: t.TypeAlias = "str | os.PathLike[str] | None"
 # Names Flask's ``flask.app`` exposes besides ``Flask``; extensions import some
 # of them from here (``flask.app.Rule``, ``flask.app.App`` ...).
 App = RoutingApp
-T_teardown = t.TypeVar("T_teardown", bound=ft.TeardownCallable)
+T_teardown = t.TypeVar("T_teardown", bound="ft.TeardownCallable")
 T_shell_context_processor = t.TypeVar(
-    "T_shell_context_processor", bound=ft.ShellContextProcessorCallable
+    "T_shell_context_processor", bound="ft.ShellContextProcessorCallable"
 )
-T_template_test = t.TypeVar("T_template_test", bound=ft.TemplateTestCallable)
-T_template_global = t.TypeVar("T_template_global", bound=ft.TemplateGlobalCallable)
-T_template_filter = t.TypeVar("T_template_filter", bound=ft.TemplateFilterCallable)
+T_template_test = t.TypeVar("T_template_test", bound="ft.TemplateTestCallable")
+T_template_global = t.TypeVar("T_template_global", bound="ft.TemplateGlobalCallable")
+T_template_filter = t.TypeVar("T_template_filter", bound="ft.TemplateFilterCallable")
 T_lifespan = t.TypeVar("T_lifespan", bound=cabc.Callable[[], t.Any])
 
 _NESTED_RUN_WARNING = (
@@ -166,17 +165,25 @@ class _SessionInterfaceSetting:
     choice is stored on the app the same way, and later requests pay no more
     than an attribute lookup; until then a change of ``SESSION_TYPE`` is
     seen.
+
+    The default cookie interface is made on first read, so that ``import
+    flask`` loads neither :mod:`kolben.sessions` nor itsdangerous.
     """
 
-    def __init__(self, default: SessionInterface) -> None:
-        self.default = default
+    def __init__(self) -> None:
+        self.default: SessionInterface | None = None
 
     def __get__(self, app: Flask | None, owner: type[Flask]) -> SessionInterface:
+        default = self.default
+        if default is None:
+            from kolben.sessions import SecureCookieSessionInterface
+
+            default = self.default = SecureCookieSessionInterface()
         if app is None:
-            return self.default
+            return default
         kind = app.config.get("SESSION_TYPE", "cookie")
         if kind == "cookie" or kind is None:
-            interface = self.default
+            interface = default
         else:
             made: dict[str, SessionInterface] = app.__dict__.setdefault(
                 "_server_session_interfaces", {}
@@ -269,9 +276,7 @@ class Flask(
     #: ``SESSION_TYPE`` setting chooses: ``"cookie"`` (the default),
     #: ``"sqlite"``, ``"redis"`` or ``"memory"`` (server-side sessions from
     #: :mod:`kolben.sessions`, built on first use).
-    session_interface: SessionInterface = _SessionInterfaceSetting(
-        SecureCookieSessionInterface()
-    )  # type: ignore[assignment]
+    session_interface: SessionInterface = _SessionInterfaceSetting()  # type: ignore[assignment]
 
     #: The settings every app starts with.
     default_config: ImmutableDict[str, t.Any] = ImmutableDict(
@@ -421,6 +426,8 @@ class Flask(
         :data:`~flask.logging.default_handler`. Configure logging before first
         using it to take over.
         """
+        from .logging import create_logger
+
         return create_logger(self)
 
     # Here rather than with the other error handling in _errors: a log record
@@ -474,6 +481,8 @@ class Flask(
         when it runs from a source checkout, ``<prefix>/var/<name>-instance``
         when it is installed.
         """
+        from ._instance import default_instance_path
+
         return default_instance_path(self.import_name, self.name)
 
     def open_instance_resource(
@@ -698,4 +707,41 @@ def __getattr__(name: str) -> t.Any:
         from kolben.templating import Environment
 
         return Environment
+    if name in _ROUTING_NAMES:
+        # werkzeug's routing package is imported when the first app is built
+        # (its url_map_class), not by ``import flask``.
+        import werkzeug.routing
+
+        return getattr(werkzeug.routing, name)
+    if name == "ft":
+        # Flask's module names its typing module so; it only annotates here.
+        from . import typing
+
+        return typing
+    if name == "_sentinel":
+        # Flask's private marker, which extensions import from here.
+        from .sansio.scaffold import _sentinel
+
+        return _sentinel
+    if name in _SESSIONS_NAMES:
+        # kolben.sessions, and itsdangerous with it, load when an app first
+        # uses its session interface.
+        import kolben.sessions
+
+        return getattr(kolben.sessions, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: Names Flask's module imports from werkzeug.routing, for extensions that
+#: import them from here.
+_ROUTING_NAMES = frozenset(
+    {"BuildError", "MapAdapter", "RequestRedirect", "RoutingException", "Rule"}
+)
+#: Names Flask's module imports from its sessions module.
+_SESSIONS_NAMES = frozenset({"SecureCookieSessionInterface", "SessionInterface"})
+
+
+def __dir__() -> list[str]:
+    lazy = {"cli", "click", "Environment", "ft", "_sentinel"}
+    lazy |= {*_ROUTING_NAMES, *_SESSIONS_NAMES}
+    return sorted({*globals(), *lazy})

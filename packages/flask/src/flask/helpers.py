@@ -29,11 +29,12 @@ from kolben.contexts import stream_with_context as stream_with_context
 from kolben.routing import get_root_path as get_root_path
 from kolben.routing import split_blueprint_path
 from kolben.routing import url_for as url_for
-from kolben.templating import get_template_attribute as get_template_attribute
 
 from .signals import message_flashed as message_flashed
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from kolben.templating import get_template_attribute as get_template_attribute
+
     from .wrappers import Response
 
 
@@ -290,3 +291,17 @@ def send_from_directory(
     return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
         directory, path, **options
     )
+
+
+def __getattr__(name: str) -> t.Any:
+    # Flask's module has get_template_attribute; it is imported on first
+    # access, with kolben.templating's rendering functions.
+    if name == "get_template_attribute":
+        from kolben.templating import get_template_attribute
+
+        return get_template_attribute
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "get_template_attribute"})

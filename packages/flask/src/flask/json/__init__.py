@@ -19,6 +19,7 @@ from .provider import _default
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
+    from . import tag as tag
 
 
 def _app_json() -> t.Any:
@@ -77,10 +78,6 @@ def load(fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
     return _json.load(fp, **kwargs)
 
 
-# Loaded with the package, as Flask's is (the session serializer uses it).
-from . import tag as tag  # noqa: E402
-
-
 def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     """Return a JSON response of the arguments.
 
@@ -97,3 +94,18 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     :raises TypeError: when given both positional and keyword arguments.
     """
     return current_app.json.response(*args, **kwargs)  # type: ignore[no-any-return]
+
+
+def __getattr__(name: str) -> t.Any:
+    # ``flask.json.tag``, the session serializer's module, is there after
+    # ``import flask`` as in Flask, but imported on first access: it loads
+    # kolben.sessions, which an app needs when it first uses its session.
+    if name == "tag":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.tag")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "tag"})

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from .ctx import AppContext as AppContext
 from .ctx import AppCtxGlobals as AppCtxGlobals
 from .ctx import RequestContext as RequestContext
@@ -24,9 +26,31 @@ from .helpers import copy_current_request_context as copy_current_request_contex
 from .helpers import has_app_context as has_app_context
 from .helpers import has_request_context as has_request_context
 from .helpers import stream_with_context as stream_with_context
-from .protocols import ContextApp as ContextApp
-from .protocols import SessionOpener as SessionOpener
 from .signals import appcontext_popped as appcontext_popped
 from .signals import appcontext_pushed as appcontext_pushed
 from .signals import appcontext_tearing_down as appcontext_tearing_down
 from .signals import request_tearing_down as request_tearing_down
+
+if t.TYPE_CHECKING:
+    from .protocols import ContextApp as ContextApp
+    from .protocols import SessionOpener as SessionOpener
+
+#: Names imported on first access: the protocols, which only type checkers
+#: and their users need, not a program that imports the package.
+_LAZY = {"ContextApp": "protocols", "SessionOpener": "protocols"}
+
+
+def __getattr__(name: str) -> t.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    import sys
+
+    # Not ``globals()``: in this module that name is the ``.globals`` module.
+    return sorted({*vars(sys.modules[__name__]), *_LAZY})

@@ -12,15 +12,12 @@ import weakref
 from functools import cached_property
 from urllib.parse import quote
 
-from werkzeug.routing import BuildError
-from werkzeug.routing import Map
-from werkzeug.routing import MapAdapter
-from werkzeug.routing import Rule
 from werkzeug.wsgi import get_host
 
 from kolben.contexts import _cv_app
 from kolben.contexts import _cv_request
 
+from ._lazy import LazyImport
 from ._typing import RouteCallable
 from ._typing import StrPath
 from ._typing import URLBuildErrorHandler
@@ -31,6 +28,10 @@ from .scaffold import setupmethod
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import BuildError
+    from werkzeug.routing import Map
+    from werkzeug.routing import MapAdapter
+    from werkzeug.routing import Rule
     from werkzeug.wrappers import Request
 
     from .blueprints import Blueprint
@@ -40,10 +41,28 @@ if t.TYPE_CHECKING:
 # fragment may contain literally, plus "%" so pre-quoted anchors survive.
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
-# The werkzeug methods whose results create_url_adapter reproduces; a map class
-# that overrides one is always asked itself.
-_MAP_BIND_TO_ENVIRON = Map.bind_to_environ
-_MAP_BIND = Map.bind
+
+class _werkzeug:
+    """werkzeug's routing classes, as this module's request-time code tests
+    against them: imported on first read (an app's construction reads
+    ``url_map_class``), not by ``import kolben.routing``, which an app's
+    module pays for at start-up (see :mod:`._lazy`).
+    """
+
+    map_class: LazyImport[type[Map]] = LazyImport("werkzeug.routing", "Map")
+    # The methods whose results create_url_adapter reproduces; a map class
+    # that overrides one is always asked itself.
+    map_bind_to_environ: LazyImport[t.Any] = LazyImport(
+        "werkzeug.routing", "Map.bind_to_environ"
+    )
+    map_bind: LazyImport[t.Any] = LazyImport("werkzeug.routing", "Map.bind")
+    adapter_class: LazyImport[type[MapAdapter]] = LazyImport(
+        "werkzeug.routing", "MapAdapter"
+    )
+    build_error: LazyImport[type[BuildError]] = LazyImport(
+        "werkzeug.routing", "BuildError"
+    )
+
 
 # werkzeug's subdomain for a host outside SERVER_NAME: it matches no rule.
 _INVALID_SUBDOMAIN = "<invalid>"
@@ -86,8 +105,8 @@ def _build_relative(
     """
     url_map = adapter.map
     if (
-        type(adapter) is not MapAdapter
-        or type(url_map) is not Map
+        type(adapter) is not _werkzeug.adapter_class
+        or type(url_map) is not _werkzeug.map_class
         or url_map.host_matching
     ):
         return None
@@ -167,11 +186,13 @@ class RoutingApp(HookQueries):
     :param root_path: the folder relative paths start from.
     """
 
-    #: The class of rules :meth:`add_url_rule` creates.
-    url_rule_class: type[Rule] = Rule
+    #: The class of rules :meth:`add_url_rule` creates: werkzeug's ``Rule``
+    #: (imported on first read, see :mod:`._lazy`).
+    url_rule_class: type[Rule] = LazyImport("werkzeug.routing", "Rule")  # type: ignore[assignment]
 
-    #: The class of :attr:`url_map`.
-    url_map_class: type[Map] = Map
+    #: The class of :attr:`url_map`: werkzeug's ``Map`` (imported on first
+    #: read).
+    url_map_class: type[Map] = LazyImport("werkzeug.routing", "Map")  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -372,7 +393,7 @@ class RoutingApp(HookQueries):
         if (
             host is None
             or "HTTP_UPGRADE" in environ
-            or type(url_map).bind_to_environ is not _MAP_BIND_TO_ENVIRON
+            or type(url_map).bind_to_environ is not _werkzeug.map_bind_to_environ
         ):
             return self._bind_to_environ(url_map, environ, server_name)
 
@@ -413,7 +434,7 @@ class RoutingApp(HookQueries):
         query_args = environ.get("QUERY_STRING")
         if query_args is not None and not query_args.isascii():
             query_args = _wsgi_decode(query_args)
-        return MapAdapter(
+        return _werkzeug.adapter_class(
             url_map,
             bound_name,
             script_name,
@@ -444,7 +465,7 @@ class RoutingApp(HookQueries):
         """
         script_name = config.get("APPLICATION_ROOT", "/")
         url_scheme = config.get("PREFERRED_URL_SCHEME", "http")
-        if type(url_map).bind is not _MAP_BIND:
+        if type(url_map).bind is not _werkzeug.map_bind:
             return url_map.bind(
                 server_name, url_scheme=url_scheme, script_name=script_name
             )
@@ -456,7 +477,7 @@ class RoutingApp(HookQueries):
             )
             _remember(self._bound_servers, server_name, adapter.server_name)
             return adapter
-        return MapAdapter(
+        return _werkzeug.adapter_class(
             url_map,
             bound_name,
             "/" if script_name is None else script_name,
@@ -652,7 +673,7 @@ class RoutingApp(HookQueries):
                 built = adapter.build(
                     endpoint, values, _method, external, True, _scheme
                 )
-        except BuildError as error:
+        except _werkzeug.build_error as error:
             # Handlers see the special arguments among the values, as in Flask.
             values.update(
                 _external=external, _anchor=_anchor, _scheme=_scheme, _method=_method
@@ -707,6 +728,6 @@ def _ask_build_error_handler(
     """
     try:
         url = handler(error, endpoint, values)
-    except BuildError as raised:
+    except _werkzeug.build_error as raised:
         return None, raised
     return url, error

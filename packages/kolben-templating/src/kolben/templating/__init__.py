@@ -7,8 +7,9 @@ facets, and, through :class:`Templates`, by any WSGI program.
 
 Importing the package loads what an application class needs when it is
 defined; Jinja itself (the environment and the loader), :class:`Templates`,
-the protocols and the debugging helper are imported on first access, so an
-application that renders no template never loads Jinja.
+the rendering functions, the protocols and the debugging helper are imported
+on first access, so an application that renders no template never loads
+Jinja.
 """
 
 from __future__ import annotations
@@ -21,11 +22,6 @@ from .facets import default_context_processor as default_context_processor
 from .facets import TemplatingAppFacet as TemplatingAppFacet
 from .facets import TemplatingBlueprintFacet as TemplatingBlueprintFacet
 from .facets import TemplatingScaffoldFacet as TemplatingScaffoldFacet
-from .rendering import get_template_attribute as get_template_attribute
-from .rendering import render_template as render_template
-from .rendering import render_template_string as render_template_string
-from .rendering import stream_template as stream_template
-from .rendering import stream_template_string as stream_template_string
 from .signals import before_render_template as before_render_template
 from .signals import template_rendered as template_rendered
 
@@ -40,6 +36,11 @@ if t.TYPE_CHECKING:
     from .protocols import TemplatingApp as TemplatingApp
     from .protocols import TemplatingBlueprint as TemplatingBlueprint
     from .protocols import TemplatingScaffold as TemplatingScaffold
+    from .rendering import get_template_attribute as get_template_attribute
+    from .rendering import render_template as render_template
+    from .rendering import render_template_string as render_template_string
+    from .rendering import stream_template as stream_template
+    from .rendering import stream_template_string as stream_template_string
     from .templates import Templates as Templates
 
 #: The module of each name imported on first access: what an application class
@@ -53,6 +54,11 @@ _LAZY = {
     "TemplatingApp": "protocols",
     "TemplatingBlueprint": "protocols",
     "TemplatingScaffold": "protocols",
+    "get_template_attribute": "rendering",
+    "render_template": "rendering",
+    "render_template_string": "rendering",
+    "stream_template": "rendering",
+    "stream_template_string": "rendering",
     "Templates": "templates",
 }
 
