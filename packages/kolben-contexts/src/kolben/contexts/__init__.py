@@ -40,6 +40,33 @@ if t.TYPE_CHECKING:
 _LAZY = {"ContextApp": "protocols", "SessionOpener": "protocols"}
 
 
+#: What ``from kolben.contexts import *`` binds: the public names, those
+#: imported on first access included.
+__all__ = [
+    "AppContext",
+    "AppCtxGlobals",
+    "RequestContext",
+    "ContextsAppFacet",
+    "app_ctx",
+    "current_app",
+    "g",
+    "request",
+    "request_ctx",
+    "session",
+    "after_this_request",
+    "call_teardown_functions",
+    "copy_current_request_context",
+    "has_app_context",
+    "has_request_context",
+    "stream_with_context",
+    "appcontext_popped",
+    "appcontext_pushed",
+    "appcontext_tearing_down",
+    "request_tearing_down",
+    *_LAZY,
+]
+
+
 def __getattr__(name: str) -> t.Any:
     module = _LAZY.get(name)
     if module is None:

@@ -53,6 +53,22 @@ _LAZY = {
 }
 
 
+#: What ``from kolben.routing import *`` binds: the public names, those
+#: imported on first access included.
+__all__ = [
+    "RoutingApp",
+    "blueprint_chain",
+    "HookQueries",
+    "RequestHooks",
+    "split_blueprint_path",
+    "get_root_path",
+    "Scaffold",
+    "setupmethod",
+    "url_for",
+    *_LAZY,
+]
+
+
 def __getattr__(name: str) -> t.Any:
     module = _LAZY.get(name)
     if module is None:

@@ -63,6 +63,20 @@ _LAZY = {
 }
 
 
+#: What ``from kolben.templating import *`` binds: the public names, those
+#: imported on first access included.
+__all__ = [
+    "default_autoescape",
+    "default_context_processor",
+    "TemplatingAppFacet",
+    "TemplatingBlueprintFacet",
+    "TemplatingScaffoldFacet",
+    "before_render_template",
+    "template_rendered",
+    *_LAZY,
+]
+
+
 def __getattr__(name: str) -> t.Any:
     module = _LAZY.get(name)
     if module is None:
