@@ -19,16 +19,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from kolben.contexts import _cv_request
-from kolben.routing._lazy import LazyImport
 
+from ._pipeline import _deferred
 from ._pipeline import request_chain
 from .signals import got_request_exception
 
 if t.TYPE_CHECKING:  # pragma: no cover
     import logging
     from types import TracebackType
-
-    from werkzeug.routing import RoutingException
 
     from .config import Config
     from .typing import ResponseReturnValue
@@ -38,17 +36,6 @@ if t.TYPE_CHECKING:  # pragma: no cover
     _ExcInfo = (
         tuple[type[BaseException], BaseException, TracebackType]
         | tuple[None, None, None]
-    )
-
-
-class _deferred:
-    """werkzeug's routing exception base, imported on first read (when an
-    app is built, werkzeug's routing package is), not by ``import flask``:
-    see :mod:`kolben.routing._lazy`.
-    """
-
-    routing_exception: LazyImport[type[RoutingException]] = LazyImport(
-        "werkzeug.routing", "RoutingException"
     )
 
 

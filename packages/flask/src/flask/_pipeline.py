@@ -49,6 +49,7 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
     from blinker import NamedSignal
     from werkzeug.routing import RequestRedirect
+    from werkzeug.routing import RoutingException
     from werkzeug.routing import WebsocketMismatch
 
     from kolben.contexts import RequestContext
@@ -96,6 +97,9 @@ class _deferred:
     )
     websocket_mismatch: LazyImport[type[WebsocketMismatch]] = LazyImport(
         "werkzeug.routing", "WebsocketMismatch"
+    )
+    routing_exception: LazyImport[type[RoutingException]] = LazyImport(
+        "werkzeug.routing", "RoutingException"
     )
 
 

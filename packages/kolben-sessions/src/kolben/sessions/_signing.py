@@ -92,7 +92,7 @@ class CookieSerializer(URLSafeTimedSerializer):
             or self.signer is not TimestampSigner
         ):
             return super().loads(s, max_age, return_timestamp, salt)
-        signer = self.make_signer(self.salt if salt is None else salt)
+        signer = self.make_signer(salt)
         # With the timestamp, as itsdangerous asks: turning it into a
         # datetime fails for a time past the year 9999, and so must this.
         value, _ = signer.unsign(s, max_age=max_age, return_timestamp=True)
