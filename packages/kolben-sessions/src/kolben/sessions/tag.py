@@ -534,12 +534,11 @@ class TaggedJSONSerializer:
                     data, end = _decoder.raw_decode(value)
                 except Exception:
                     end = -1
-                if end == len(value) and _plain(data, self.tags, _PLAIN_DEPTH):
-                    return data
+                whole = end == len(value)
             else:
-                data = json.loads(value)
-                if _plain(data, self.tags, _PLAIN_DEPTH):
-                    return data
+                data, whole = json.loads(value), True
+            if whole and _plain(data, self.tags, _PLAIN_DEPTH):
+                return data
         # The decoder calls the hook on each object after its contents, so
         # every tag's to_python receives already untagged values.
         return json.loads(value, object_hook=self.untag)
