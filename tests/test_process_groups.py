@@ -53,7 +53,7 @@ def running(pid: int) -> bool:
 
 
 def start_stubborn(
-    groups: t.Any, grace: float = 0.3
+    groups: t.Any, grace: float = 0.1
 ) -> tuple[subprocess.Popen[str], list[int]]:
     process = groups.start(
         [sys.executable, "-c", STUBBORN],
@@ -130,7 +130,7 @@ INNER_TESTS = textwrap.dedent(
 
     def start(groups):
         process = groups.start([sys.executable, "-c", STUBBORN, PIDS],
-                               grace=0.3, stdout=subprocess.PIPE, text=True)
+                               grace=0.1, stdout=subprocess.PIPE, text=True)
         process.stdout.readline()
         return process
 
