@@ -1,11 +1,18 @@
-"""Fixtures shared by the cross-package tests: the built documentation site."""
+"""Fixtures shared by the cross-package tests: the built documentation site,
+and servers started in process groups of their own.
+"""
 
 from __future__ import annotations
 
+import collections.abc as cabc
 import itertools
+import os
 import pathlib
+import signal
 import subprocess
 import sys
+import time
+import typing as t
 
 import pytest
 
@@ -60,3 +67,105 @@ def build_docs() -> pathlib.Path:
 def docs_site() -> pathlib.Path:
     """The built HTML documentation (``docs/_build/html``)."""
     return build_docs()
+
+
+class ProcessGroups:
+    """Servers a test starts, each leading a process group of its own, and
+    stopped with every process of that group however the test ends.
+
+    A server such as gunicorn is a master with worker processes. Signalling
+    or killing only the master can leave its workers running: a master
+    killed because its shutdown was slow orphans them. Started here, the
+    server leads a new session (``start_new_session``), so its workers are
+    in its process group and one signal reaches them all; a terminal's
+    Ctrl-C reaches only pytest, which stops the server in its teardown.
+    """
+
+    def __init__(self) -> None:
+        #: The running servers, with their quit signal and grace period.
+        self._running: dict[subprocess.Popen[t.Any], tuple[int, float]] = {}
+
+    def start(
+        self,
+        command: list[str],
+        *,
+        quit_signal: int = signal.SIGTERM,
+        grace: float = 10,
+        **options: t.Any,
+    ) -> subprocess.Popen[t.Any]:
+        """Start ``command`` as the leader of a new process group; it is
+        stopped by :meth:`stop`, or when the test ends.
+
+        :param command: the program and its arguments.
+        :param quit_signal: what asks the server for its quick, clean
+            shutdown.
+        :param grace: how many seconds that shutdown may take before the
+            group is killed.
+        :param options: passed to :class:`subprocess.Popen`.
+        """
+        process = subprocess.Popen(command, start_new_session=True, **options)
+        self._running[process] = (quit_signal, grace)
+        return process
+
+    def stop(self, process: subprocess.Popen[t.Any]) -> None:
+        """Ask the server to quit, then kill what is left of its group.
+
+        The quit signal goes to the leader, which shuts its workers down its
+        own way; at the end of the grace period, or as soon as the leader is
+        gone, every process still in the group is killed, the leader is
+        waited for and its pipes are closed. The kill also happens when the
+        wait is interrupted.
+
+        :param process: a process :meth:`start` returned; once stopped,
+            stopping it again does nothing.
+        """
+        if process not in self._running:
+            return
+        quit_signal, grace = self._running.pop(process)
+        try:
+            if not _exited(process):
+                process.send_signal(quit_signal)
+            deadline = time.monotonic() + grace
+            while not _exited(process) and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            # The leader is not reaped yet (_exited only looks), so its
+            # process group ID cannot have passed to another process.
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
+
+    def stop_all(self) -> None:
+        """Stop every server still running, the last started first."""
+        while self._running:
+            self.stop(next(reversed(self._running)))
+
+
+def _exited(process: subprocess.Popen[t.Any]) -> bool:
+    """Whether ``process`` has ended, without reaping it."""
+    if process.returncode is not None:
+        return True
+    try:
+        found = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return True
+    return found is not None
+
+
+@pytest.fixture
+def process_groups() -> cabc.Iterator[ProcessGroups]:
+    """Start servers with ``process_groups.start(command, **popen_options)``;
+    every one still running when the test ends is stopped, with its workers,
+    whether the test passed, failed, or its setup never saw the server
+    become ready.
+    """
+    groups = ProcessGroups()
+    try:
+        yield groups
+    finally:
+        groups.stop_all()

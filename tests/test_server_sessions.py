@@ -46,6 +46,15 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        try:
+            self._wait_until_up()
+        except BaseException:
+            # Also on Ctrl-C: a fixture whose setup did not finish is never
+            # torn down, so nothing else would stop this server.
+            self.stop()
+            raise
+
+    def _wait_until_up(self) -> None:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -55,7 +64,6 @@ class RedisServer:
                         return
             except OSError:
                 time.sleep(0.02)
-        self.stop()
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
     def stop(self) -> None:

@@ -26,6 +26,8 @@ import tempfile
 import textwrap
 import time
 
+import _processes
+
 LIMIT_MB = 64
 BLOCK = bytes(range(256)) * 4096  # 1 MiB
 
@@ -131,7 +133,7 @@ def main() -> int:
         sock.bind(("127.0.0.1", 0))
         sock.listen(16)
         port = sock.getsockname()[1]
-        server = subprocess.Popen(
+        server = _processes.start(
             [sys.executable, "-c", CHILD, str(sock.fileno()), folder],
             pass_fds=[sock.fileno()],
             stdout=subprocess.PIPE,
@@ -156,8 +158,7 @@ def main() -> int:
                     f" {'ok' if ok else 'FAILED'}"
                 )
         finally:
-            server.terminate()
-            server.wait(15)
+            _processes.stop(server, grace=15)
             sock.close()
     return 1 if failed else 0
 

@@ -30,6 +30,8 @@ import time
 import typing as t
 import urllib.request
 
+import _processes
+
 TOOLS = pathlib.Path(__file__).resolve().parent
 
 #: What the upstream virtualenv needs for the ASGI targets.
@@ -111,7 +113,8 @@ def measure(
     folder = tempfile.mkdtemp(prefix="kolben-asgi-bench-")
     pathlib.Path(folder, "bench_asgi_app.py").write_text(_PRELUDE + code)
     port = _free_port()
-    server = subprocess.Popen(
+    # Its own process group: --workers starts worker processes.
+    server = _processes.start(
         [
             python,
             "-m",
@@ -142,8 +145,7 @@ def measure(
             check=True,
         ).stdout
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _processes.stop(server, grace=30)
         shutil.rmtree(folder, ignore_errors=True)
     # Reported, not fatal: asgiref's WsgiToAsgi answers some requests with
     # errors under this load, and that is part of its figure.

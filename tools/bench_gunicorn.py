@@ -42,6 +42,8 @@ import time
 import typing as t
 import urllib.request
 
+import _processes
+
 TOOLS = pathlib.Path(__file__).resolve().parent
 
 #: target -> (which interpreter, ``bench_scenarios.e2e_app`` target)
@@ -129,7 +131,8 @@ class Server:
             "from bench_scenarios import e2e_app\n"
             f"app = e2e_app({target!r}, {scenario!r})\n"
         )
-        self.process = subprocess.Popen(
+        # Its own process group, so stop() reaches the workers too.
+        self.process = _processes.start(
             [*prefix, python, "-m", "gunicorn", "-w", "2", "-k", "sync"]
             + ["-b", f"127.0.0.1:{self.port}", "--chdir", self.folder]
             + [*config, "bench_e2e:app"],
@@ -179,8 +182,9 @@ class Server:
         return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        """Stop gunicorn and its workers: a graceful shutdown (the profiled
+        workers write their stats on exit), by force after 10 s."""
+        _processes.stop(self.process)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -67,6 +67,7 @@ import typing as t
 import urllib.request
 import zipfile
 
+import _processes
 from _workspace import check_run
 from _workspace import clean_env
 from _workspace import Distribution
@@ -128,7 +129,7 @@ def index_server(folder: pathlib.Path) -> t.Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1"]
     command += ["-p", str(port), "-a", ".", "-P", ".", "--disable-fallback"]
-    server = subprocess.Popen(
+    server = _processes.start(
         [*command, str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -147,8 +148,7 @@ def index_server(folder: pathlib.Path) -> t.Iterator[str]:
                 time.sleep(0.1)
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _processes.stop(server)
 
 
 #: The one virtualenv with pip in it (under the rehearsal's folder); the

@@ -2,11 +2,15 @@
 
 ``.. kolben-module:: kolben.sessions`` documents every public name of a module
 with autodoc, so a name added to a package shows up in the reference without
-editing the docs. A module's public names are its ``__all__`` when it has one;
-otherwise they are what the project's style makes public (STYLE.md, "Modules
-and the public API"): the functions, classes and variables the module itself
-defines and the same-name re-exports (``from .tag import JSONTag as JSONTag``)
-— not the incidental imports a module needs for its own code.
+editing the docs. A module's public names are the ``__all__`` it assigns
+when it has one; otherwise they are what the project's style makes public
+(STYLE.md, "Modules and the public API"): the functions, classes and
+variables the module itself defines and the same-name re-exports (``from .tag
+import JSONTag as JSONTag``) — not the incidental imports a module needs for
+its own code. (``flask.app`` and the other Flask modules that import names on
+first access answer ``__all__`` from their module ``__getattr__``, only so a
+star import binds every public global as Flask's does; that list, which
+holds ``os`` and ``t``, is not their documented API.)
 
 The same function is used by ``tests/docs/test_inventory.py`` to check the
 built ``objects.inv``, so the site and its test can never disagree on what
@@ -66,7 +70,8 @@ def public_names(modname: str) -> list[str]:
     :param modname: a dotted module path such as ``"flask.sessions"``.
     """
     module = importlib.import_module(modname)
-    declared = getattr(module, "__all__", None)
+    # Assigned, not answered by a module __getattr__ (see the module docstring).
+    declared = vars(module).get("__all__")
     if declared is not None:
         candidates = list(declared)
     else:

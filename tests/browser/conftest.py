@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import typing as t
 import urllib.error
 import urllib.request
 
@@ -172,6 +173,7 @@ class Server:
         app_spec: str,
         env: dict[str, str],
         log: pathlib.Path,
+        groups: t.Any,
         asgi: bool = False,
     ) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -205,8 +207,16 @@ class Server:
                     str(listener.fileno()),
                     app_spec,
                 ]
-            self._process = subprocess.Popen(
+            # In a process group of its own, stopped with its workers when
+            # the test ends, also if it never answers below.
+            self._groups = groups
+            self._process = groups.start(
                 command,
+                # gunicorn: SIGTERM would wait for idle keep-alive
+                # connections to time out. uvicorn: SIGTERM shuts down
+                # cleanly, while SIGINT ends the process with a
+                # KeyboardInterrupt traceback.
+                quit_signal=signal.SIGTERM if asgi else signal.SIGINT,
                 env=env,
                 pass_fds=[listener.fileno()],
                 stdout=out,
@@ -230,18 +240,9 @@ class Server:
         pytest.fail(f"{self._name} did not serve {self.url}:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        """Stop the server: its quick clean shutdown, then by force."""
-        if self._process.poll() is None:
-            # gunicorn: SIGTERM would wait for idle keep-alive connections to
-            # time out. uvicorn: SIGTERM shuts down cleanly, while SIGINT
-            # ends the process with a KeyboardInterrupt traceback.
-            quick = signal.SIGTERM if self._name == "uvicorn" else signal.SIGINT
-            self._process.send_signal(quick)
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        """Stop the server and its workers: its quick clean shutdown, then
+        by force."""
+        self._groups.stop(self._process)
 
 
 @pytest.fixture
@@ -268,15 +269,15 @@ def run_example() -> cabc.Callable[..., subprocess.CompletedProcess[str]]:
 
 
 @pytest.fixture
-def serve(tmp_path: pathlib.Path) -> cabc.Iterator[cabc.Callable[..., Server]]:
+def serve(tmp_path: pathlib.Path, process_groups: t.Any) -> cabc.Callable[..., Server]:
     """Return a function that starts ``docs/examples/<example>`` under gunicorn.
 
     ``serve(example, app_spec, asgi=False, **settings)``: ``app_spec`` is
     gunicorn's ``module:factory()``; ``settings`` are environment variables
     for the app; ``asgi=True`` serves the app's ``asgi_app`` under uvicorn.
-    Every server is stopped when the test ends.
+    Every server is stopped, with its workers, when the test ends (by the
+    ``process_groups`` fixture), also one that never answered.
     """
-    servers: list[Server] = []
 
     def start(
         example: str, app_spec: str, *, asgi: bool = False, **settings: str
@@ -284,10 +285,7 @@ def serve(tmp_path: pathlib.Path) -> cabc.Iterator[cabc.Callable[..., Server]]:
         env = example_env(example, **settings)
         check_serves_our_flask(env)
         name = "uvicorn" if asgi else "gunicorn"
-        server = Server(app_spec, env, tmp_path / f"{example}-{name}.log", asgi)
-        servers.append(server)
-        return server
+        log = tmp_path / f"{example}-{name}.log"
+        return Server(app_spec, env, log, process_groups, asgi)
 
-    yield start
-    for server in servers:
-        server.stop()
+    return start

@@ -62,7 +62,7 @@ def werkzeug_server(app: flask.Flask) -> cabc.Iterator[tuple[str, int]]:
 
 @pytest.fixture
 def gunicorn_server(
-    static_folder: pathlib.Path, tmp_path: pathlib.Path
+    static_folder: pathlib.Path, tmp_path: pathlib.Path, process_groups: t.Any
 ) -> cabc.Iterator[tuple[str, int]]:
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
@@ -73,7 +73,9 @@ def gunicorn_server(
     log = tmp_path / "gunicorn.log"
     with log.open("w") as out, listener:
         listener.set_inheritable(True)
-        process = subprocess.Popen(
+        # Its own process group: the master and its workers are stopped
+        # together when the test ends, also if it never answers here.
+        process = process_groups.start(
             [
                 sys.executable,
                 "-m",
@@ -86,33 +88,29 @@ def gunicorn_server(
                 "--error-logfile=-",
                 "robust_app:create_app()",
             ],
+            # gunicorn's quick shutdown; SIGTERM would wait for idle
+            # keep-alive connections to time out.
+            quit_signal=signal.SIGINT,
             env=env,
             pass_fds=[listener.fileno()],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert process.poll() is None, log.read_text()
-                try:
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                    conn.request("GET", "/")
-                    if conn.getresponse().status == 200:
-                        conn.close()
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
-            yield "127.0.0.1", port
-        finally:
-            process.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, log.read_text()
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        yield "127.0.0.1", port
+        process_groups.stop(process)
     assert "Traceback" not in log.read_text(), log.read_text()
 
 

@@ -230,7 +230,13 @@ def test_hypercorn_serves_the_adapter() -> None:
         assert (response.status_code, response.text) == (200, "hyper /smoke")
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(10)
+        finally:
+            # Also when the wait timed out or was interrupted.
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def test_native_requests_run_on_the_loop(served: t.Any) -> None:

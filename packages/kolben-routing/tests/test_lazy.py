@@ -11,8 +11,8 @@ import pytest
 from werkzeug.routing import Map
 from werkzeug.routing import Rule
 
+from kolben.routing import LazyImport
 from kolben.routing import RoutingApp
-from kolben.routing._lazy import LazyImport
 
 
 def loaded_by(code: str) -> set[str]:

@@ -15,6 +15,7 @@ def test_star_import_binds_every_public_name_lazy_ones_included() -> None:
     # Names imported on first access are bound too, as the same objects.
     lazy = set(kolben.routing._LAZY)
     assert lazy <= bound
+    assert "LazyImport" in bound
     for name in bound:
         assert namespace[name] is getattr(kolben.routing, name)
     # Submodules and helper imports are not part of it.

@@ -34,7 +34,7 @@ from kolben.contexts import _cv_request
 from kolben.contexts import call_teardown_functions
 from kolben.contexts import request_tearing_down
 from kolben.routing import blueprint_chain
-from kolben.routing._lazy import LazyImport
+from kolben.routing import LazyImport
 
 from ._error_pages import error_response
 from ._responses import body_response

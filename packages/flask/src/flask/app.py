@@ -691,6 +691,12 @@ register_app_class(Flask)
 
 
 def __getattr__(name: str) -> t.Any:
+    if name == "__all__":
+        # Flask's module has no ``__all__``: its star import binds every
+        # public global. Served here rather than assigned, so the names below
+        # are bound too, and type checkers and the API docs are not told that
+        # ``os`` or ``t`` are this module's API.
+        return [name for name in __dir__() if not name.startswith("_")]
     # Flask's module has ``cli`` and ``click``; they are imported on first access, as
     # ``flask.cli`` is, so that importing the app class does not load click.
     if name == "cli":

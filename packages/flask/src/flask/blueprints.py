@@ -105,6 +105,10 @@ class Blueprint(
 
 
 def __getattr__(name: str) -> t.Any:
+    if name == "__all__":
+        # Flask's module has no ``__all__``: its star import binds every
+        # public global, ``AppGroup`` included (see ``flask.app``).
+        return [name for name in __dir__() if not name.startswith("_")]
     # Flask's module has ``AppGroup``; it is imported on first access so that
     # importing the blueprint class does not load click.
     if name == "AppGroup":
@@ -112,3 +116,7 @@ def __getattr__(name: str) -> t.Any:
 
         return AppGroup
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "AppGroup"})

@@ -294,6 +294,10 @@ def send_from_directory(
 
 
 def __getattr__(name: str) -> t.Any:
+    if name == "__all__":
+        # Flask's module has no ``__all__``: its star import binds every
+        # public global, ``get_template_attribute`` included (see ``flask.app``).
+        return [name for name in __dir__() if not name.startswith("_")]
     # Flask's module has get_template_attribute; it is imported on first
     # access, with kolben.templating's rendering functions.
     if name == "get_template_attribute":

@@ -97,6 +97,10 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
 
 
 def __getattr__(name: str) -> t.Any:
+    if name == "__all__":
+        # Flask's module has no ``__all__``: its star import binds every
+        # public global, ``tag`` included (see ``flask.app``).
+        return [name for name in __dir__() if not name.startswith("_")]
     # ``flask.json.tag``, the session serializer's module, is there after
     # ``import flask`` as in Flask, but imported on first access: it loads
     # kolben.sessions, which an app needs when it first uses its session.

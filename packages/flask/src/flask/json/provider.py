@@ -292,6 +292,10 @@ class DefaultJSONProvider(JSONProvider):
 
 
 def __getattr__(name: str) -> t.Any:
+    if name == "__all__":
+        # Flask's module has no ``__all__``: its star import binds every
+        # public global, ``decimal`` and ``uuid`` included (see ``flask.app``).
+        return [name for name in __dir__() if not name.startswith("_")]
     # Flask's module binds the decimal and uuid modules at its top level;
     # they are imported when first read here (see _stringified).
     if name in ("decimal", "uuid"):

@@ -52,6 +52,10 @@ if t.TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> t.Any:
+    if name == "__all__":
+        # Flask's module has no ``__all__``: its star import binds every
+        # public global, ``UUID`` included (see ``flask.app``).
+        return [name for name in __dir__() if not name.startswith("_")]
     # Flask's module imports UUID; it is imported when first read here, so
     # that the session machinery does not load uuid at start-up.
     if name == "UUID":

@@ -57,6 +57,11 @@ _default_template_ctx_processor = default_context_processor
 
 
 def __getattr__(name: str) -> t.Any:
+    if name == "__all__":
+        # Flask's module has no ``__all__``: its star import binds every
+        # public global, Jinja's loaders and ``pathlib`` included (see
+        # ``flask.app``).
+        return [name for name in __dir__() if not name.startswith("_")]
     # Flask's module imports Jinja's loaders; here they are imported when first
     # read, so that importing the app class does not load Jinja.
     if name in ("BaseLoader", "FileSystemLoader"):
@@ -70,3 +75,7 @@ def __getattr__(name: str) -> t.Any:
 
         return pathlib
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "BaseLoader", "FileSystemLoader", "pathlib"})

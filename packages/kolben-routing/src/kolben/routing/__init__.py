@@ -17,6 +17,7 @@ from .hooks import blueprint_chain as blueprint_chain
 from .hooks import HookQueries as HookQueries
 from .hooks import RequestHooks as RequestHooks
 from .hooks import split_blueprint_path as split_blueprint_path
+from .lazy import LazyImport as LazyImport
 from .scaffold import get_root_path as get_root_path
 from .scaffold import Scaffold as Scaffold
 from .scaffold import setupmethod as setupmethod
@@ -65,6 +66,7 @@ __all__ = [
     "Scaffold",
     "setupmethod",
     "url_for",
+    "LazyImport",
     *_LAZY,
 ]
 

@@ -17,11 +17,11 @@ from werkzeug.wsgi import get_host
 from kolben.contexts import _cv_app
 from kolben.contexts import _cv_request
 
-from ._lazy import LazyImport
 from ._typing import RouteCallable
 from ._typing import StrPath
 from ._typing import URLBuildErrorHandler
 from .hooks import HookQueries
+from .lazy import LazyImport
 from .scaffold import _endpoint_from_view_func
 from .scaffold import _too_late
 from .scaffold import setupmethod
@@ -46,7 +46,7 @@ class _werkzeug:
     """werkzeug's routing classes, as this module's request-time code tests
     against them: imported on first read (an app's construction reads
     ``url_map_class``), not by ``import kolben.routing``, which an app's
-    module pays for at start-up (see :mod:`._lazy`).
+    module pays for at start-up (see :class:`.LazyImport`).
     """
 
     map_class: LazyImport[type[Map]] = LazyImport("werkzeug.routing", "Map")
@@ -187,7 +187,7 @@ class RoutingApp(HookQueries):
     """
 
     #: The class of rules :meth:`add_url_rule` creates: werkzeug's ``Rule``
-    #: (imported on first read, see :mod:`._lazy`).
+    #: (imported on first read, see :class:`.LazyImport`).
     url_rule_class: type[Rule] = LazyImport("werkzeug.routing", "Rule")  # type: ignore[assignment]
 
     #: The class of :attr:`url_map`: werkzeug's ``Map`` (imported on first

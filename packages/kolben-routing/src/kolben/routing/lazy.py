@@ -11,6 +11,10 @@ descriptor, so every later read, on the class, a subclass or an instance, is a
 plain attribute lookup of the real value, exactly as if the class body had
 assigned it. Assigning to the attribute on a class or an instance, and
 overriding it in a subclass, work as they always did.
+
+It is public so that the ``flask`` meta-package, and an application class of
+one's own built on :class:`~kolben.routing.RoutingApp`, can defer their own
+imports the same way; import it as ``from kolben.routing import LazyImport``.
 """
 
 from __future__ import annotations
@@ -24,14 +28,23 @@ T = t.TypeVar("T")
 class LazyImport(t.Generic[T]):
     """A class attribute standing for ``module.name`` until first read.
 
+    The first read, on the class, a subclass or an instance, imports
+    ``module`` and replaces the attribute on the class that defines it with
+    the value, so the import happens once and later reads cost what a plain
+    class attribute costs.
+
     :param module: the absolute name of the module to import.
     :param name: the attribute of that module that is the value; a dotted
         name reads attributes of attributes (``"Map.bind"``).
 
     ::
 
+        from kolben.routing import LazyImport
+
         class App:
             url_map_class: type[Map] = LazyImport("werkzeug.routing", "Map")
+
+        App.url_map_class  # imports werkzeug.routing now: its Map class
 
     .. versionadded:: 0.1.0
     """
