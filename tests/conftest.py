@@ -5,19 +5,32 @@ and servers started in process groups of their own.
 from __future__ import annotations
 
 import collections.abc as cabc
+import importlib.util
 import itertools
-import os
 import pathlib
 import signal
 import subprocess
 import sys
-import time
+import types
 import typing as t
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+
+
+def _load_tool(name: str) -> types.ModuleType:
+    """A module of ``tools/`` (not a package), loaded by its path."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: How the tools start and stop servers, shared so tests stop them the same way.
+_processes = _load_tool("_processes")
 SITE = DOCS / "_build" / "html"
 
 #: What the site is built from; a build older than any of these is rebuilt.
@@ -103,7 +116,7 @@ class ProcessGroups:
             group is killed.
         :param options: passed to :class:`subprocess.Popen`.
         """
-        process = subprocess.Popen(command, start_new_session=True, **options)
+        process = _processes.start(command, **options)
         self._running[process] = (quit_signal, grace)
         return process
 
@@ -123,19 +136,8 @@ class ProcessGroups:
             return
         quit_signal, grace = self._running.pop(process)
         try:
-            if not _exited(process):
-                process.send_signal(quit_signal)
-            deadline = time.monotonic() + grace
-            while not _exited(process) and time.monotonic() < deadline:
-                time.sleep(0.02)
+            _processes.stop(process, quit_signal, grace)
         finally:
-            # The leader is not reaped yet (_exited only looks), so its
-            # process group ID cannot have passed to another process.
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait()
             for stream in (process.stdin, process.stdout, process.stderr):
                 if stream is not None:
                     stream.close()
@@ -144,17 +146,6 @@ class ProcessGroups:
         """Stop every server still running, the last started first."""
         while self._running:
             self.stop(next(reversed(self._running)))
-
-
-def _exited(process: subprocess.Popen[t.Any]) -> bool:
-    """Whether ``process`` has ended, without reaping it."""
-    if process.returncode is not None:
-        return True
-    try:
-        found = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:
-        return True
-    return found is not None
 
 
 @pytest.fixture

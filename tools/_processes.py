@@ -7,7 +7,8 @@ master killed because its shutdown was slow orphans them). A server started
 with :func:`start` leads a new session, so one signal reaches its workers
 too, and a terminal's Ctrl-C reaches only the tool, whose ``finally`` calls
 :func:`stop`. Used by ``bench_gunicorn.py``, ``bench_asgi.py``,
-``asgi_upload.py`` and ``rehearse.py``; not a command of its own.
+``asgi_upload.py``, ``rehearse.py`` and the tests' ``process_groups``
+fixture; not a command of its own.
 """
 
 from __future__ import annotations
