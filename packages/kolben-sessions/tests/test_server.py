@@ -396,6 +396,66 @@ def test_the_cookie_header_is_werkzeugs_on_every_response() -> None:
     assert response.headers["Set-Cookie"].startswith(f"session={cookie};")
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"APPLICATION_ROOT": "/root"},
+        {"APPLICATION_ROOT": "/root", "SESSION_COOKIE_PATH": ""},
+        {
+            "SESSION_COOKIE_NAME": "sid",
+            "SESSION_COOKIE_PATH": "/app",
+            "SESSION_COOKIE_DOMAIN": "example.org",
+            "SESSION_COOKIE_SECURE": 1,
+            "SESSION_COOKIE_HTTPONLY": 0,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_PARTITIONED": "yes",
+        },
+    ],
+)
+def test_the_cookie_settings_are_the_getters(config: dict[str, t.Any]) -> None:
+    # The stock getters are read from the config in one place: the same
+    # values, types included, as calling each getter.
+    app = make_app(MemoryStore(), **config)
+    interface = app.session_interface
+    assert isinstance(interface, ServerSideSessionInterface)
+    expected = (
+        interface.get_cookie_name(app),
+        (
+            interface.get_cookie_path(app),
+            interface.get_cookie_domain(app),
+            interface.get_cookie_secure(app),
+            interface.get_cookie_httponly(app),
+            interface.get_cookie_samesite(app),
+            interface.get_cookie_partitioned(app),
+        ),
+    )
+    settings = interface._cookie_settings(app)
+    assert settings == expected
+    assert [type(v) for v in settings[1]] == [type(v) for v in expected[1]]
+
+
+def test_overridden_cookie_getters_are_honoured() -> None:
+    class Interface(ServerSideSessionInterface):
+        def get_cookie_name(self, app: t.Any) -> str:
+            return "custom"
+
+        def get_cookie_path(self, app: t.Any) -> str:
+            return "/custom"
+
+    app = make_app(MemoryStore())
+    app.session_interface = Interface(MemoryStore())
+    client = Client(app)
+    header = client.get("/set/a/1").headers["Set-Cookie"]
+    assert header.startswith("custom=")
+    assert "Path=/custom" in header
+    cookie = client.get_cookie("custom", path="/custom")
+    assert cookie is not None
+    response = client.get("/clear", headers={"Cookie": f"custom={cookie.value}"})
+    assert response.headers["Set-Cookie"].startswith("custom=;")
+    assert "Path=/custom" in response.headers["Set-Cookie"]
+
+
 def test_a_too_large_cookie_warns_on_every_response(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -254,9 +254,11 @@ class RequestPipeline:
             try:
                 ctx.push()
                 interface = self.session_interface
-                # The default interface is answered without a call.
-                default = type(interface) is _deferred.cookie_interface
-                if not (default or session_opens_lazily(interface)):
+                # session_opens_lazily(interface), answered without a call.
+                if not (
+                    type(interface) is _deferred.cookie_interface
+                    or getattr(interface, "opens_lazily", False)
+                ):
                     ctx.session  # noqa: B018
                 response = self.full_dispatch_request()
             except Exception as e:

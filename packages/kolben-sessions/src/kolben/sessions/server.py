@@ -164,6 +164,16 @@ class ServerSideSession(SecureCookieSession):
         self._deleted.add(key)
         self._set.discard(key)
 
+    # The common reads of a view, as SecureCookieSession's without super().
+
+    def __getitem__(self, key: str) -> t.Any:
+        self.accessed = True
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+        return dict.get(self, key, default)
+
     def __setitem__(self, key: str, value: t.Any) -> None:
         # SecureCookieSession.__setitem__ and _mark, written out: the common
         # write of a view.
@@ -279,6 +289,25 @@ def _set_cookie_header(
     )
 
 
+_base = SessionInterface
+
+
+def _stock_cookie_settings(
+    config: cabc.Mapping[str, t.Any],
+) -> tuple[str, tuple[t.Any, ...]]:
+    """What :class:`SessionInterface`'s ``get_cookie_*`` methods return for
+    ``config``, as ``ServerSideSessionInterface._cookie_settings`` orders it."""
+    get = config.get
+    return get("SESSION_COOKIE_NAME", "session"), (
+        get("SESSION_COOKIE_PATH") or get("APPLICATION_ROOT", "/"),
+        get("SESSION_COOKIE_DOMAIN"),
+        bool(get("SESSION_COOKIE_SECURE", False)),
+        bool(get("SESSION_COOKIE_HTTPONLY", True)),
+        get("SESSION_COOKIE_SAMESITE"),
+        bool(get("SESSION_COOKIE_PARTITIONED", False)),
+    )
+
+
 def _named(attributes: tuple[t.Any, ...]) -> dict[str, t.Any]:
     """The cookie attributes as ``set_cookie``'s keyword arguments."""
     return dict(zip(_ATTRIBUTE_NAMES, attributes, strict=True))
@@ -361,8 +390,8 @@ class ServerSideSessionInterface(SessionInterface):
     def _use_signer(self, app: SessionApp) -> bool:
         return bool(app.config.get("SESSION_USE_SIGNER", True))
 
-    def _record_lifetime(self, app: SessionApp, session: SessionMixin) -> float:
-        if session.permanent:
+    def _record_lifetime(self, app: SessionApp, permanent: bool) -> float:
+        if permanent:
             return app.permanent_session_lifetime.total_seconds()
         return _lifetime(
             app.config.get("SESSION_NON_PERMANENT_LIFETIME"), timedelta(days=1)
@@ -439,12 +468,15 @@ class ServerSideSessionInterface(SessionInterface):
 
     # Opening.
 
-    def _sid_from_cookie(self, app: SessionApp, value: str) -> tuple[str | None, bool]:
+    def _sid_from_cookie(
+        self, app: SessionApp, value: str, signed_ids: bool, secret_key: t.Any
+    ) -> tuple[str | None, bool]:
         """The id in a cookie value, or ``None``, and whether the value is
-        signed with the current key (not a fallback)."""
-        if not self._use_signer(app):
+        signed with the current key (not a fallback). ``signed_ids`` and
+        ``secret_key`` are the app's ``SESSION_USE_SIGNER`` and key, which
+        the caller has read already."""
+        if not signed_ids:
             return (value, True) if _SID.fullmatch(value) else (None, False)
-        secret_key = app.secret_key
         if not secret_key:
             return None, False
         signed: bytes | None
@@ -501,7 +533,9 @@ class ServerSideSessionInterface(SessionInterface):
         if not super().should_open_to_refresh(app, request):
             return False
         value = request.cookies.get(self.get_cookie_name(app), "")
-        sid, current = self._sid_from_cookie(app, value)
+        sid, current = self._sid_from_cookie(
+            app, value, self._use_signer(app), app.secret_key
+        )
         if sid is None:
             # Opening would give an empty session, which saves nothing.
             return False
@@ -519,11 +553,6 @@ class ServerSideSessionInterface(SessionInterface):
             due.clear()
         due[session.sid] = session.expires - lifetime * (1 - fraction)
 
-    def _new_session(self, app: SessionApp) -> ServerSideSession:
-        return self.session_class(
-            permanent_default=bool(app.config.get("SESSION_PERMANENT", True))
-        )
-
     def open_session(
         self, app: SessionApp, request: Request
     ) -> ServerSideSession | None:
@@ -537,26 +566,30 @@ class ServerSideSessionInterface(SessionInterface):
         :param request: the request being handled.
         :raises SessionStoreError: the store failed.
         """
-        if self._use_signer(app) and not app.secret_key:
+        config = app.config
+        signed = bool(config.get("SESSION_USE_SIGNER", True))
+        secret_key = app.secret_key
+        if signed and not secret_key:
             return None
+        permanent = bool(config.get("SESSION_PERMANENT", True))
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
-            return self._new_session(app)
-        sid, current = self._sid_from_cookie(app, value)
+            return self.session_class(permanent_default=permanent)
+        sid, current = self._sid_from_cookie(app, value, signed, secret_key)
         if sid is None:
-            return self._new_session(app)
+            return self.session_class(permanent_default=permanent)
         record = self.store.load(sid)
         if record is None:
-            return self._new_session(app)
+            return self.session_class(permanent_default=permanent)
         data = self.decode(app, record.data)
         if data is None:
-            return self._new_session(app)
+            return self.session_class(permanent_default=permanent)
         session = self.session_class(
             data,
             sid=sid,
             version=record.version,
             expires=record.expires,
-            permanent_default=bool(app.config.get("SESSION_PERMANENT", True)),
+            permanent_default=permanent,
         )
         session.cookie_value = value
         session._cookie_current = current
@@ -579,24 +612,38 @@ class ServerSideSessionInterface(SessionInterface):
         """The cookie value naming the session: the one the request sent when
         the id is unchanged and signed with the current key, else newly
         signed."""
-        assert session.sid is not None
+        sid = session.sid
+        assert sid is not None
         sent = session.cookie_value
         if (
             session._cookie_current
             and sent is not None
-            and sent.startswith(session.sid)
-            and len(sent) > len(session.sid)
-            and sent[len(session.sid)] == "."
+            and len(sent) > len(sid)
+            and sent[len(sid)] == "."
+            and sent.startswith(sid)
             and self._use_signer(app)
         ):
             return sent
-        return self._cookie_value(app, session.sid)
+        return self._cookie_value(app, sid)
 
-    def _cookie_attributes(self, app: SessionApp) -> tuple[t.Any, ...]:
-        """The cookie's path, domain, secure, httponly, samesite and
-        partitioned settings, in the order :func:`_set_cookie_header` takes
-        them."""
-        return (
+    def _cookie_settings(self, app: SessionApp) -> tuple[str, tuple[t.Any, ...]]:
+        """The cookie's name, and its path, domain, secure, httponly,
+        samesite and partitioned settings in the order
+        :func:`_set_cookie_header` takes them."""
+        cls = type(self)
+        if (
+            cls.get_cookie_name is _base.get_cookie_name
+            and cls.get_cookie_path is _base.get_cookie_path
+            and cls.get_cookie_domain is _base.get_cookie_domain
+            and cls.get_cookie_secure is _base.get_cookie_secure
+            and cls.get_cookie_httponly is _base.get_cookie_httponly
+            and cls.get_cookie_samesite is _base.get_cookie_samesite
+            and cls.get_cookie_partitioned is _base.get_cookie_partitioned
+        ):
+            # What the stock getters return, read from the config in one call
+            # rather than seven (checked against them in the tests).
+            return _stock_cookie_settings(app.config)
+        return self.get_cookie_name(app), (
             self.get_cookie_path(app),
             self.get_cookie_domain(app),
             self.get_cookie_secure(app),
@@ -611,19 +658,20 @@ class ServerSideSessionInterface(SessionInterface):
         session: ServerSideSession,
         response: Response,
         until: float | None = None,
+        permanent: bool | None = None,
     ) -> None:
         """Set the cookie naming the session; a permanent one lasts until
         ``until`` (Unix time) when given, else the app's permanent session
-        lifetime from now."""
+        lifetime from now. ``permanent`` is ``session.permanent`` when the
+        caller has read it already."""
         assert session.sid is not None
         expires = None
-        if session.permanent:
+        if session.permanent if permanent is None else permanent:
             if until is None:
                 until = time.time() + app.permanent_session_lifetime.total_seconds()
             expires = _http_date(int(until))
-        name = self.get_cookie_name(app)
+        name, attributes = self._cookie_settings(app)
         value = self._session_cookie(app, session)
-        attributes = self._cookie_attributes(app)
         if type(response).set_cookie is _stock_set_cookie:
             header = _set_cookie_header(name, value, expires, *attributes)
             limit = response.max_cookie_size
@@ -638,9 +686,8 @@ class ServerSideSessionInterface(SessionInterface):
             _vary_on_cookie(response)
 
     def _delete_cookie(self, app: SessionApp, response: Response) -> None:
-        response.delete_cookie(
-            self.get_cookie_name(app), **_named(self._cookie_attributes(app))
-        )
+        name, attributes = self._cookie_settings(app)
+        response.delete_cookie(name, **_named(attributes))
         _vary_on_cookie(response)
 
     def save_session(
@@ -693,13 +740,14 @@ class ServerSideSessionInterface(SessionInterface):
                 self._delete_cookie(app, response)
             return
 
-        lifetime = self._record_lifetime(app, session)
+        permanent = session.permanent
+        lifetime = self._record_lifetime(app, permanent)
         now = time.time()
         if session.modified or session.sid is None:
             if self._write(app, session, now + lifetime):
                 self._remember(app, session, lifetime)
                 # A permanent record and its cookie last the same lifetime.
-                self._set_cookie(app, session, response, session.expires)
+                self._set_cookie(app, session, response, session.expires, permanent)
             else:
                 self._delete_cookie(app, response)
             return
@@ -711,8 +759,8 @@ class ServerSideSessionInterface(SessionInterface):
             store.touch(session.sid, now + lifetime)
             session.expires = now + lifetime
             self._remember(app, session, lifetime)
-            if session.permanent:
-                self._set_cookie(app, session, response)
+            if permanent:
+                self._set_cookie(app, session, response, permanent=True)
                 return
         else:
             self._remember(app, session, lifetime)
