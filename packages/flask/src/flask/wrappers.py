@@ -87,7 +87,8 @@ class _AppSetting:
 #: The environ keys of a ``Cookie`` header: "HTTP_" then "cookie" in any
 #: case, every one werkzeug's case-insensitive ``getlist("Cookie")`` reads.
 _COOKIE_KEYS = frozenset(
-    "HTTP_" + "".join(letters) for letters in itertools.product(*zip("cookie", "COOKIE"))
+    "HTTP_" + "".join(letters)
+    for letters in itertools.product(*zip("cookie", "COOKIE", strict=True))
 )
 
 #: Cookie headers recently parsed, and what :attr:`Request.cookies` made of

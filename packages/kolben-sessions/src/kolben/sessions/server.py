@@ -316,6 +316,9 @@ def _named(attributes: tuple[t.Any, ...]) -> dict[str, t.Any]:
 _ATTRIBUTE_NAMES = ("path", "domain", "secure", "httponly", "samesite", "partitioned")
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def _lifetime(value: t.Any, default: timedelta) -> float:
     if value is None:
         value = default
@@ -389,13 +392,6 @@ class ServerSideSessionInterface(SessionInterface):
 
     def _use_signer(self, app: SessionApp) -> bool:
         return bool(app.config.get("SESSION_USE_SIGNER", True))
-
-    def _record_lifetime(self, app: SessionApp, permanent: bool) -> float:
-        if permanent:
-            return app.permanent_session_lifetime.total_seconds()
-        return _lifetime(
-            app.config.get("SESSION_NON_PERMANENT_LIFETIME"), timedelta(days=1)
-        )
 
     def get_signer(self, app: SessionApp) -> Signer | None:
         """The itsdangerous signer of session ids, or ``None`` without a
@@ -608,24 +604,6 @@ class ServerSideSessionInterface(SessionInterface):
             )
         return signer.sign(sid).decode("ascii")
 
-    def _session_cookie(self, app: SessionApp, session: ServerSideSession) -> str:
-        """The cookie value naming the session: the one the request sent when
-        the id is unchanged and signed with the current key, else newly
-        signed."""
-        sid = session.sid
-        assert sid is not None
-        sent = session.cookie_value
-        if (
-            session._cookie_current
-            and sent is not None
-            and len(sent) > len(sid)
-            and sent[len(sid)] == "."
-            and sent.startswith(sid)
-            and self._use_signer(app)
-        ):
-            return sent
-        return self._cookie_value(app, sid)
-
     def _cookie_settings(self, app: SessionApp) -> tuple[str, tuple[t.Any, ...]]:
         """The cookie's name, and its path, domain, secure, httponly,
         samesite and partitioned settings in the order
@@ -664,14 +642,26 @@ class ServerSideSessionInterface(SessionInterface):
         ``until`` (Unix time) when given, else the app's permanent session
         lifetime from now. ``permanent`` is ``session.permanent`` when the
         caller has read it already."""
-        assert session.sid is not None
+        sid = session.sid
+        assert sid is not None
         expires = None
         if session.permanent if permanent is None else permanent:
             if until is None:
                 until = time.time() + app.permanent_session_lifetime.total_seconds()
             expires = _http_date(int(until))
         name, attributes = self._cookie_settings(app)
-        value = self._session_cookie(app, session)
+        # The value the request sent when the id is unchanged and signed with
+        # the current key, else the id newly signed.
+        value = session.cookie_value
+        if not (
+            session._cookie_current
+            and value is not None
+            and len(value) > len(sid)
+            and value[len(sid)] == "."
+            and value.startswith(sid)
+            and self._use_signer(app)
+        ):
+            value = self._cookie_value(app, sid)
         if type(response).set_cookie is _stock_set_cookie:
             header = _set_cookie_header(name, value, expires, *attributes)
             limit = response.max_cookie_size
@@ -741,7 +731,12 @@ class ServerSideSessionInterface(SessionInterface):
             return
 
         permanent = session.permanent
-        lifetime = self._record_lifetime(app, permanent)
+        if permanent:
+            lifetime = app.permanent_session_lifetime.total_seconds()
+        else:
+            lifetime = _lifetime(
+                app.config.get("SESSION_NON_PERMANENT_LIFETIME"), _ONE_DAY
+            )
         now = time.time()
         if session.modified or session.sid is None:
             if self._write(app, session, now + lifetime):

@@ -373,7 +373,7 @@ _plain_encoder: t.Callable[[t.Any, int], cabc.Iterable[str]] | None = (
 _decoder = json.JSONDecoder()
 
 # What _decoder.raw_decode calls, called directly (one frame less a load).
-_scan_once: t.Any = _decoder.scan_once
+_scan_once: t.Any = _decoder.scan_once  # type: ignore[attr-defined]
 
 #: The types JSON writes as themselves and no built-in tag claims (exactly
 #: these: a subclass may have an ``__html__`` or be claimed by a custom tag).
