@@ -110,6 +110,8 @@ class ServerSideSession(SecureCookieSession):
     _regenerate = False
     # Whether the response being saved to has Vary: Cookie already.
     _varied = False
+    # The serializer the session's record was read with, if any.
+    _json: t.Any = None
 
     def __init__(
         self,
@@ -263,7 +265,7 @@ _stock_set_cookie = _SansIOResponse.set_cookie
 def _set_cookie_header(
     name: str,
     value: str,
-    expires: str | None,
+    expires: int | None,
     path: str | None,
     domain: str | None,
     secure: bool,
@@ -272,9 +274,10 @@ def _set_cookie_header(
     partitioned: bool,
 ) -> str:
     """The ``Set-Cookie`` header werkzeug's ``set_cookie`` writes for these
-    arguments. Remembered, since each response of a session sets the same
-    cookie, its ``Expires`` changing once a second; the size check (which
-    warns) is left to the caller, so it is made on every response."""
+    arguments, ``expires`` a Unix second. Remembered, since each response of
+    a session sets the same cookie, its ``Expires`` changing once a second;
+    the size check (which warns) is left to the caller, so it is made on
+    every response."""
     return dump_cookie(
         name,
         value,
@@ -431,7 +434,11 @@ class ServerSideSessionInterface(SessionInterface):
         :param data: the session's data.
         :raises SessionTooLargeError: past ``SESSION_MAX_SIZE``.
         """
-        text: str = self._json(app).dumps(data)
+        return self._encode(app, data, self._json(app))
+
+    def _encode(self, app: SessionApp, data: dict[str, t.Any], json: t.Any) -> bytes:
+        """:meth:`encode` with the serializer ``json``."""
+        text: str = json.dumps(data)
         payload = FORMAT_MARKER + text.encode()
         limit = int(app.config.get("SESSION_MAX_SIZE", 1 << 20))
         if len(payload) > limit:
@@ -449,18 +456,27 @@ class ServerSideSessionInterface(SessionInterface):
         :param app: the application.
         :param payload: what the store returned.
         """
+        return self._decode(app, payload)[0]
+
+    def _decode(
+        self, app: SessionApp, payload: bytes
+    ) -> tuple[dict[str, t.Any] | None, t.Any]:
+        """:meth:`decode`'s answer, and the serializer it used (``None`` if
+        it found none), which saving the session can use again."""
         if not payload.startswith(FORMAT_MARKER):
-            return None
+            return None, None
+        json = None
         try:
             text = payload[len(FORMAT_MARKER) :].decode()
-            data = self._json(app).loads(text)
+            json = self._json(app)
+            data = json.loads(text)
         except Exception:
             # Any failure (bad UTF-8 or JSON, a tag whose value does not
             # convert, nesting past the recursion limit) means the record is
             # unreadable, and an unreadable record is an empty session.
             _log.warning("Discarding an undecodable session record.")
-            return None
-        return data if isinstance(data, dict) else None
+            return None, json
+        return (data if isinstance(data, dict) else None), json
 
     # Opening.
 
@@ -577,7 +593,10 @@ class ServerSideSessionInterface(SessionInterface):
         record = self.store.load(sid)
         if record is None:
             return self.session_class(permanent_default=permanent)
-        data = self.decode(app, record.data)
+        if type(self).decode is ServerSideSessionInterface.decode:
+            data, json = self._decode(app, record.data)
+        else:
+            data, json = self.decode(app, record.data), None
         if data is None:
             return self.session_class(permanent_default=permanent)
         session = self.session_class(
@@ -589,6 +608,8 @@ class ServerSideSessionInterface(SessionInterface):
         )
         session.cookie_value = value
         session._cookie_current = current
+        # The app's serializer, found once for this request's load and save.
+        session._json = json
         return session
 
     # Saving.
@@ -644,11 +665,11 @@ class ServerSideSessionInterface(SessionInterface):
         caller has read it already."""
         sid = session.sid
         assert sid is not None
-        expires = None
+        second = None
         if session.permanent if permanent is None else permanent:
             if until is None:
                 until = time.time() + app.permanent_session_lifetime.total_seconds()
-            expires = _http_date(int(until))
+            second = int(until)
         name, attributes = self._cookie_settings(app)
         # The value the request sent when the id is unchanged and signed with
         # the current key, else the id newly signed.
@@ -663,7 +684,7 @@ class ServerSideSessionInterface(SessionInterface):
         ):
             value = self._cookie_value(app, sid)
         if type(response).set_cookie is _stock_set_cookie:
-            header = _set_cookie_header(name, value, expires, *attributes)
+            header = _set_cookie_header(name, value, second, *attributes)
             limit = response.max_cookie_size
             if not limit or len(header) <= limit:
                 # Exactly what set_cookie adds, without building it again.
@@ -671,6 +692,7 @@ class ServerSideSessionInterface(SessionInterface):
                 if not session._varied:
                     _vary_on_cookie(response)
                 return
+        expires = None if second is None else _http_date(second)
         response.set_cookie(name, value, expires=expires, **_named(attributes))
         if not session._varied:
             _vary_on_cookie(response)
@@ -778,10 +800,18 @@ class ServerSideSessionInterface(SessionInterface):
         data = (
             dict(dict.items(session)) if session.version else session._merged_into({})
         )
+        json = None
+        if type(self).encode is ServerSideSessionInterface.encode:
+            json = session._json
+            if json is None:
+                json = self._json(app)
         for attempt in range(SAVE_ATTEMPTS):
             # Even an empty result is stored by compare-and-set rather than
             # deleted, so the keys concurrent requests set are kept.
-            payload = self.encode(app, data)
+            if json is None:
+                payload = self.encode(app, data)
+            else:
+                payload = self._encode(app, data, json)
             version = store.save(session.sid, payload, expires, session.version)
             if version is not None:
                 session.version = version
