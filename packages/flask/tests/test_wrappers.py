@@ -285,7 +285,16 @@ def test_default_content_type_follows_a_changed_default_mimetype(
 
 
 _cookie_keys = st.sampled_from(
-    ["HTTP_COOKIE", "HTTP_cookie", "HTTP_Cookie", "HTTP_COOKIES", "COOKIE", "HTTP_X"]
+    [
+        "HTTP_COOKIE",
+        "HTTP_cookie",
+        "HTTP_Cookie",
+        "HTTP_cOoKiE",
+        "HTTP_COOKIES",
+        "HTTP_COOKI",
+        "COOKIE",
+        "HTTP_X",
+    ]
 )
 _cookie_values = st.text(
     alphabet=st.sampled_from('ab=;, "\\ü%2'), max_size=12

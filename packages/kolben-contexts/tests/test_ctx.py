@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from werkzeug.local import LocalProxy
 
 from kolben.contexts import app_ctx
 from kolben.contexts import AppCtxGlobals
@@ -74,6 +75,10 @@ def test_a_custom_g_class_is_made_with_the_context(app: t.Any) -> None:
         (lambda: app_ctx.app, "application"),
         (lambda: request.args, "request"),
         (lambda: session["x"], "request"),
+        (lambda: session.get("x"), "request"),
+        (lambda: session.keys(), "request"),
+        (lambda: session.__setitem__("x", 1), "request"),
+        (lambda: "x" in session, "request"),
         (lambda: request_ctx.request, "request"),
     ],
 )
@@ -125,6 +130,32 @@ def test_request_is_matched_on_push(
         assert request.routing_exception is None  # type: ignore[attr-defined]
     with app.request_context(environ("/nowhere")):
         assert request.routing_exception.code == 404  # type: ignore[attr-defined]
+
+
+def test_the_session_proxy_is_werkzeugs_outside_a_request() -> None:
+    assert isinstance(session, LocalProxy)
+    assert repr(session) == "<LocalProxy unbound>"
+    assert not session
+
+
+def test_the_session_proxy_forwards_to_the_open_session(
+    environ: t.Callable[..., t.Any], app: t.Any
+) -> None:
+    with app.request_context(environ("/?user=ada")) as ctx:
+        assert session.get("user") == "ada"
+        assert session.get("missing", 1) == 1
+        session["n"] = 2
+        assert session["n"] == 2
+        assert "n" in session
+        assert "missing" not in session
+        assert session.setdefault("m", 3) == 3
+        assert ctx.session == {"user": "ada", "n": 2, "m": 3}
+        assert session.get == ctx.session.get
+        with pytest.raises(KeyError):
+            session["missing"]
+        with pytest.raises(AttributeError):
+            session.no_such_method  # noqa: B018
+    assert app.session_interface.opened == 1
 
 
 def test_session_opens_lazily_once(environ: t.Callable[..., t.Any], app: t.Any) -> None:

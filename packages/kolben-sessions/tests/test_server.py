@@ -9,6 +9,7 @@ requests of one session keep each other's changes.
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import time
 import typing as t
 import uuid
@@ -394,6 +395,121 @@ def test_the_cookie_header_is_werkzeugs_on_every_response() -> None:
     response = client.get("/set/n/9", headers={"Cookie": f"session={cookie}"})
     assert "SameSite=Strict" in response.headers["Set-Cookie"]
     assert response.headers["Set-Cookie"].startswith(f"session={cookie};")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"APPLICATION_ROOT": "/root"},
+        {"APPLICATION_ROOT": "/root", "SESSION_COOKIE_PATH": ""},
+        {
+            "SESSION_COOKIE_NAME": "sid",
+            "SESSION_COOKIE_PATH": "/app",
+            "SESSION_COOKIE_DOMAIN": "example.org",
+            "SESSION_COOKIE_SECURE": 1,
+            "SESSION_COOKIE_HTTPONLY": 0,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_PARTITIONED": "yes",
+        },
+    ],
+)
+def test_the_cookie_settings_are_the_getters(config: dict[str, t.Any]) -> None:
+    # The stock getters are read from the config in one place: the same
+    # values, types included, as calling each getter.
+    app = make_app(MemoryStore(), **config)
+    interface = app.session_interface
+    assert isinstance(interface, ServerSideSessionInterface)
+    expected = (
+        interface.get_cookie_name(app),
+        (
+            interface.get_cookie_path(app),
+            interface.get_cookie_domain(app),
+            interface.get_cookie_secure(app),
+            interface.get_cookie_httponly(app),
+            interface.get_cookie_samesite(app),
+            interface.get_cookie_partitioned(app),
+        ),
+    )
+    settings = interface._cookie_settings(app)
+    assert settings == expected
+    assert [type(v) for v in settings[1]] == [type(v) for v in expected[1]]
+
+
+def test_overridden_cookie_getters_are_honoured() -> None:
+    class Interface(ServerSideSessionInterface):
+        def get_cookie_name(self, app: t.Any) -> str:
+            return "custom"
+
+        def get_cookie_path(self, app: t.Any) -> str:
+            return "/custom"
+
+    app = make_app(MemoryStore())
+    app.session_interface = Interface(MemoryStore())
+    client = Client(app)
+    header = client.get("/set/a/1").headers["Set-Cookie"]
+    assert header.startswith("custom=")
+    assert "Path=/custom" in header
+    cookie = client.get_cookie("custom", path="/custom")
+    assert cookie is not None
+    response = client.get("/clear", headers={"Cookie": f"custom={cookie.value}"})
+    assert response.headers["Set-Cookie"].startswith("custom=;")
+    assert "Path=/custom" in response.headers["Set-Cookie"]
+
+
+class CountingJSON:
+    """A JSON provider that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        self.calls.append("dumps")
+        return json.dumps(obj, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        self.calls.append("loads")
+        return json.loads(s, **kwargs)
+
+
+def test_the_apps_json_reads_and_writes_each_request() -> None:
+    # The serializer a record was read with writes it back; a provider set
+    # between requests is used from the next one on.
+    app = make_app(MemoryStore())
+    client = Client(app)
+    client.get("/set/a/1")
+    provider = CountingJSON()
+    app.session_json = provider  # type: ignore[attr-defined]
+    client.get("/set/b/2")
+    assert provider.calls == ["loads", "dumps"]
+    del app.session_json  # type: ignore[attr-defined]
+    assert client.get("/read").text == "[('a', '1'), ('b', '2')]"
+    assert provider.calls == ["loads", "dumps"]
+
+
+def test_overridden_encode_and_decode_are_called() -> None:
+    calls: list[str] = []
+
+    class Interface(ServerSideSessionInterface):
+        def encode(self, app: t.Any, data: dict[str, t.Any]) -> bytes:
+            calls.append("encode")
+            return super().encode(app, {**data, "by": "encode"})
+
+        def decode(self, app: t.Any, payload: bytes) -> dict[str, t.Any] | None:
+            calls.append("decode")
+            data = super().decode(app, payload)
+            return None if data is None else {**data, "seen": "decode"}
+
+    app = make_app(MemoryStore())
+    app.session_interface = Interface(MemoryStore())
+    client = Client(app)
+    client.get("/set/a/1")
+    assert calls == ["encode"]
+    assert client.get("/read").text == (
+        "[('a', '1'), ('by', 'encode'), ('seen', 'decode')]"
+    )
+    client.get("/set/b/2")
+    assert calls == ["encode", "decode", "decode", "encode"]
 
 
 def test_a_too_large_cookie_warns_on_every_response(

@@ -254,9 +254,11 @@ class RequestPipeline:
             try:
                 ctx.push()
                 interface = self.session_interface
-                # The default interface is answered without a call.
-                default = type(interface) is _deferred.cookie_interface
-                if not (default or session_opens_lazily(interface)):
+                # session_opens_lazily(interface), answered without a call.
+                if not (
+                    type(interface) is _deferred.cookie_interface
+                    or getattr(interface, "opens_lazily", False)
+                ):
                     ctx.session  # noqa: B018
                 response = self.full_dispatch_request()
             except Exception as e:
@@ -490,7 +492,8 @@ class RequestPipeline:
     def _save_session(self, ctx: RequestContext, response: Response) -> Response:
         app: t.Any = self
         interface = self.session_interface
-        if not ctx.session_is_open and (
+        used = ctx.session_is_open
+        if not used and (
             type(interface) is _deferred.cookie_interface
             or session_opens_lazily(interface)
         ):
@@ -500,7 +503,6 @@ class RequestPipeline:
                 return response
         # Any other interface gets its session opened and saved on every
         # request, as with Flask.
-        used = ctx.session_is_open
         try:
             session = ctx.session
             if not interface.is_null_session(session):

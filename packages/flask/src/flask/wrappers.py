@@ -8,6 +8,7 @@ application's JSON provider for ``get_json()`` and ``Response.json``.
 from __future__ import annotations
 
 import collections.abc as cabc
+import itertools
 import typing as t
 
 from werkzeug.datastructures import EnvironHeaders
@@ -83,6 +84,13 @@ class _AppSetting:
         obj.__dict__[self.name] = value
 
 
+#: The environ keys of a ``Cookie`` header: "HTTP_" then "cookie" in any
+#: case, every one werkzeug's case-insensitive ``getlist("Cookie")`` reads.
+_COOKIE_KEYS = frozenset(
+    "HTTP_" + "".join(letters)
+    for letters in itertools.product(*zip("cookie", "COOKIE", strict=True))
+)
+
 #: Cookie headers recently parsed, and what :attr:`Request.cookies` made of
 #: them (immutable, so shared by the requests that sent the same header).
 _parsed_cookies: dict[str, ImmutableMultiDict[str, str]] = {}
@@ -124,17 +132,18 @@ class Request(RequestBase):
         headers = self.headers
         if type(headers) is not EnvironHeaders or headers.environ is not self.environ:
             return super().cookies
-        # The keys werkzeug's getlist("Cookie") matches: "HTTP_" then
-        # "cookie" in any case.
-        sent = ";".join(
-            [
-                value
-                for key, value in self.environ.items()
-                if len(key) == 11
-                and key.startswith("HTTP_")
-                and key[5:].lower() == "cookie"
-            ]
-        )
+        environ = self.environ
+        # The keys werkzeug's getlist("Cookie") matches, found by a set
+        # operation rather than a Python loop over the environ; several are
+        # joined in the environ's order, as werkzeug does.
+        found = _COOKIE_KEYS.intersection(environ)
+        if not found:
+            sent = ""
+        elif len(found) == 1:
+            [key] = found
+            sent = ";".join([environ[key]])
+        else:
+            sent = ";".join([value for key, value in environ.items() if key in found])
         cls = self.dict_storage_class
         if cls is not ImmutableMultiDict:
             return parse_cookie(sent, cls=cls)  # type: ignore[return-value]

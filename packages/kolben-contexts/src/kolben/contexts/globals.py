@@ -65,5 +65,58 @@ request: Request = LocalProxy(  # type: ignore[assignment]
     _cv_request, "request", unbound_message=NO_REQUEST_CONTEXT
 )
 
+
+class _SessionProxy(LocalProxy[t.Any]):
+    """werkzeug's proxy, with the operations views use on a session most
+    (an attribute such as ``get``, ``[]``, ``[] =`` and ``in``) written as
+    plain methods: werkzeug's generic ones go through a descriptor, a
+    closure and a bound partial each time."""
+
+    __slots__ = ()
+
+    @property
+    def get(self) -> t.Any:
+        # Found on the class, so not after a failed lookup first (which
+        # builds an AttributeError before __getattr__ is asked).
+        try:
+            ctx = _cv_request.get()
+        except LookupError:
+            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        return ctx.session.get
+
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            ctx = _cv_request.get()
+        except LookupError:
+            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        return getattr(ctx.session, name)
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        try:
+            ctx = _cv_request.get()
+        except LookupError:
+            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        return ctx.session[key]
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        try:
+            ctx = _cv_request.get()
+        except LookupError:
+            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        ctx.session[key] = value
+
+    def __contains__(self, key: t.Any) -> bool:
+        try:
+            ctx = _cv_request.get()
+        except LookupError:
+            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        return key in ctx.session
+
+
+# Named as werkzeug's class, which the unbound proxy's repr shows.
+_SessionProxy.__name__ = _SessionProxy.__qualname__ = "LocalProxy"
+
 #: The session of the request being handled, opened on first use.
-session: t.Any = LocalProxy(_cv_request, "session", unbound_message=NO_REQUEST_CONTEXT)
+session: t.Any = _SessionProxy(
+    _cv_request, "session", unbound_message=NO_REQUEST_CONTEXT
+)

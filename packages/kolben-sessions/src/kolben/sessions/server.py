@@ -110,6 +110,8 @@ class ServerSideSession(SecureCookieSession):
     _regenerate = False
     # Whether the response being saved to has Vary: Cookie already.
     _varied = False
+    # The serializer the session's record was read with, if any.
+    _json: t.Any = None
 
     def __init__(
         self,
@@ -163,6 +165,16 @@ class ServerSideSession(SecureCookieSession):
     def _unmark(self, key: str) -> None:
         self._deleted.add(key)
         self._set.discard(key)
+
+    # The common reads of a view, as SecureCookieSession's without super().
+
+    def __getitem__(self, key: str) -> t.Any:
+        self.accessed = True
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+        return dict.get(self, key, default)
 
     def __setitem__(self, key: str, value: t.Any) -> None:
         # SecureCookieSession.__setitem__ and _mark, written out: the common
@@ -253,7 +265,7 @@ _stock_set_cookie = _SansIOResponse.set_cookie
 def _set_cookie_header(
     name: str,
     value: str,
-    expires: str | None,
+    expires: int | None,
     path: str | None,
     domain: str | None,
     secure: bool,
@@ -262,9 +274,10 @@ def _set_cookie_header(
     partitioned: bool,
 ) -> str:
     """The ``Set-Cookie`` header werkzeug's ``set_cookie`` writes for these
-    arguments. Remembered, since each response of a session sets the same
-    cookie, its ``Expires`` changing once a second; the size check (which
-    warns) is left to the caller, so it is made on every response."""
+    arguments, ``expires`` a Unix second. Remembered, since each response of
+    a session sets the same cookie, its ``Expires`` changing once a second;
+    the size check (which warns) is left to the caller, so it is made on
+    every response."""
     return dump_cookie(
         name,
         value,
@@ -279,12 +292,34 @@ def _set_cookie_header(
     )
 
 
+_base = SessionInterface
+
+
+def _stock_cookie_settings(
+    config: cabc.Mapping[str, t.Any],
+) -> tuple[str, tuple[t.Any, ...]]:
+    """What :class:`SessionInterface`'s ``get_cookie_*`` methods return for
+    ``config``, as ``ServerSideSessionInterface._cookie_settings`` orders it."""
+    get = config.get
+    return get("SESSION_COOKIE_NAME", "session"), (
+        get("SESSION_COOKIE_PATH") or get("APPLICATION_ROOT", "/"),
+        get("SESSION_COOKIE_DOMAIN"),
+        bool(get("SESSION_COOKIE_SECURE", False)),
+        bool(get("SESSION_COOKIE_HTTPONLY", True)),
+        get("SESSION_COOKIE_SAMESITE"),
+        bool(get("SESSION_COOKIE_PARTITIONED", False)),
+    )
+
+
 def _named(attributes: tuple[t.Any, ...]) -> dict[str, t.Any]:
     """The cookie attributes as ``set_cookie``'s keyword arguments."""
     return dict(zip(_ATTRIBUTE_NAMES, attributes, strict=True))
 
 
 _ATTRIBUTE_NAMES = ("path", "domain", "secure", "httponly", "samesite", "partitioned")
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 def _lifetime(value: t.Any, default: timedelta) -> float:
@@ -361,13 +396,6 @@ class ServerSideSessionInterface(SessionInterface):
     def _use_signer(self, app: SessionApp) -> bool:
         return bool(app.config.get("SESSION_USE_SIGNER", True))
 
-    def _record_lifetime(self, app: SessionApp, session: SessionMixin) -> float:
-        if session.permanent:
-            return app.permanent_session_lifetime.total_seconds()
-        return _lifetime(
-            app.config.get("SESSION_NON_PERMANENT_LIFETIME"), timedelta(days=1)
-        )
-
     def get_signer(self, app: SessionApp) -> Signer | None:
         """The itsdangerous signer of session ids, or ``None`` without a
         secret key.
@@ -406,7 +434,11 @@ class ServerSideSessionInterface(SessionInterface):
         :param data: the session's data.
         :raises SessionTooLargeError: past ``SESSION_MAX_SIZE``.
         """
-        text: str = self._json(app).dumps(data)
+        return self._encode(app, data, self._json(app))
+
+    def _encode(self, app: SessionApp, data: dict[str, t.Any], json: t.Any) -> bytes:
+        """:meth:`encode` with the serializer ``json``."""
+        text: str = json.dumps(data)
         payload = FORMAT_MARKER + text.encode()
         limit = int(app.config.get("SESSION_MAX_SIZE", 1 << 20))
         if len(payload) > limit:
@@ -424,27 +456,39 @@ class ServerSideSessionInterface(SessionInterface):
         :param app: the application.
         :param payload: what the store returned.
         """
+        return self._decode(app, payload)[0]
+
+    def _decode(
+        self, app: SessionApp, payload: bytes
+    ) -> tuple[dict[str, t.Any] | None, t.Any]:
+        """:meth:`decode`'s answer, and the serializer it used (``None`` if
+        it found none), which saving the session can use again."""
         if not payload.startswith(FORMAT_MARKER):
-            return None
+            return None, None
+        json = None
         try:
             text = payload[len(FORMAT_MARKER) :].decode()
-            data = self._json(app).loads(text)
+            json = self._json(app)
+            data = json.loads(text)
         except Exception:
             # Any failure (bad UTF-8 or JSON, a tag whose value does not
             # convert, nesting past the recursion limit) means the record is
             # unreadable, and an unreadable record is an empty session.
             _log.warning("Discarding an undecodable session record.")
-            return None
-        return data if isinstance(data, dict) else None
+            return None, json
+        return (data if isinstance(data, dict) else None), json
 
     # Opening.
 
-    def _sid_from_cookie(self, app: SessionApp, value: str) -> tuple[str | None, bool]:
+    def _sid_from_cookie(
+        self, app: SessionApp, value: str, signed_ids: bool, secret_key: t.Any
+    ) -> tuple[str | None, bool]:
         """The id in a cookie value, or ``None``, and whether the value is
-        signed with the current key (not a fallback)."""
-        if not self._use_signer(app):
+        signed with the current key (not a fallback). ``signed_ids`` and
+        ``secret_key`` are the app's ``SESSION_USE_SIGNER`` and key, which
+        the caller has read already."""
+        if not signed_ids:
             return (value, True) if _SID.fullmatch(value) else (None, False)
-        secret_key = app.secret_key
         if not secret_key:
             return None, False
         signed: bytes | None
@@ -501,7 +545,9 @@ class ServerSideSessionInterface(SessionInterface):
         if not super().should_open_to_refresh(app, request):
             return False
         value = request.cookies.get(self.get_cookie_name(app), "")
-        sid, current = self._sid_from_cookie(app, value)
+        sid, current = self._sid_from_cookie(
+            app, value, self._use_signer(app), app.secret_key
+        )
         if sid is None:
             # Opening would give an empty session, which saves nothing.
             return False
@@ -519,11 +565,6 @@ class ServerSideSessionInterface(SessionInterface):
             due.clear()
         due[session.sid] = session.expires - lifetime * (1 - fraction)
 
-    def _new_session(self, app: SessionApp) -> ServerSideSession:
-        return self.session_class(
-            permanent_default=bool(app.config.get("SESSION_PERMANENT", True))
-        )
-
     def open_session(
         self, app: SessionApp, request: Request
     ) -> ServerSideSession | None:
@@ -537,29 +578,38 @@ class ServerSideSessionInterface(SessionInterface):
         :param request: the request being handled.
         :raises SessionStoreError: the store failed.
         """
-        if self._use_signer(app) and not app.secret_key:
+        config = app.config
+        signed = bool(config.get("SESSION_USE_SIGNER", True))
+        secret_key = app.secret_key
+        if signed and not secret_key:
             return None
+        permanent = bool(config.get("SESSION_PERMANENT", True))
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
-            return self._new_session(app)
-        sid, current = self._sid_from_cookie(app, value)
+            return self.session_class(permanent_default=permanent)
+        sid, current = self._sid_from_cookie(app, value, signed, secret_key)
         if sid is None:
-            return self._new_session(app)
+            return self.session_class(permanent_default=permanent)
         record = self.store.load(sid)
         if record is None:
-            return self._new_session(app)
-        data = self.decode(app, record.data)
+            return self.session_class(permanent_default=permanent)
+        if type(self).decode is ServerSideSessionInterface.decode:
+            data, json = self._decode(app, record.data)
+        else:
+            data, json = self.decode(app, record.data), None
         if data is None:
-            return self._new_session(app)
+            return self.session_class(permanent_default=permanent)
         session = self.session_class(
             data,
             sid=sid,
             version=record.version,
             expires=record.expires,
-            permanent_default=bool(app.config.get("SESSION_PERMANENT", True)),
+            permanent_default=permanent,
         )
         session.cookie_value = value
         session._cookie_current = current
+        # The app's serializer, found once for this request's load and save.
+        session._json = json
         return session
 
     # Saving.
@@ -575,28 +625,24 @@ class ServerSideSessionInterface(SessionInterface):
             )
         return signer.sign(sid).decode("ascii")
 
-    def _session_cookie(self, app: SessionApp, session: ServerSideSession) -> str:
-        """The cookie value naming the session: the one the request sent when
-        the id is unchanged and signed with the current key, else newly
-        signed."""
-        assert session.sid is not None
-        sent = session.cookie_value
+    def _cookie_settings(self, app: SessionApp) -> tuple[str, tuple[t.Any, ...]]:
+        """The cookie's name, and its path, domain, secure, httponly,
+        samesite and partitioned settings in the order
+        :func:`_set_cookie_header` takes them."""
+        cls = type(self)
         if (
-            session._cookie_current
-            and sent is not None
-            and sent.startswith(session.sid)
-            and len(sent) > len(session.sid)
-            and sent[len(session.sid)] == "."
-            and self._use_signer(app)
+            cls.get_cookie_name is _base.get_cookie_name
+            and cls.get_cookie_path is _base.get_cookie_path
+            and cls.get_cookie_domain is _base.get_cookie_domain
+            and cls.get_cookie_secure is _base.get_cookie_secure
+            and cls.get_cookie_httponly is _base.get_cookie_httponly
+            and cls.get_cookie_samesite is _base.get_cookie_samesite
+            and cls.get_cookie_partitioned is _base.get_cookie_partitioned
         ):
-            return sent
-        return self._cookie_value(app, session.sid)
-
-    def _cookie_attributes(self, app: SessionApp) -> tuple[t.Any, ...]:
-        """The cookie's path, domain, secure, httponly, samesite and
-        partitioned settings, in the order :func:`_set_cookie_header` takes
-        them."""
-        return (
+            # What the stock getters return, read from the config in one call
+            # rather than seven (checked against them in the tests).
+            return _stock_cookie_settings(app.config)
+        return self.get_cookie_name(app), (
             self.get_cookie_path(app),
             self.get_cookie_domain(app),
             self.get_cookie_secure(app),
@@ -611,21 +657,34 @@ class ServerSideSessionInterface(SessionInterface):
         session: ServerSideSession,
         response: Response,
         until: float | None = None,
+        permanent: bool | None = None,
     ) -> None:
         """Set the cookie naming the session; a permanent one lasts until
         ``until`` (Unix time) when given, else the app's permanent session
-        lifetime from now."""
-        assert session.sid is not None
-        expires = None
-        if session.permanent:
+        lifetime from now. ``permanent`` is ``session.permanent`` when the
+        caller has read it already."""
+        sid = session.sid
+        assert sid is not None
+        second = None
+        if session.permanent if permanent is None else permanent:
             if until is None:
                 until = time.time() + app.permanent_session_lifetime.total_seconds()
-            expires = _http_date(int(until))
-        name = self.get_cookie_name(app)
-        value = self._session_cookie(app, session)
-        attributes = self._cookie_attributes(app)
+            second = int(until)
+        name, attributes = self._cookie_settings(app)
+        # The value the request sent when the id is unchanged and signed with
+        # the current key, else the id newly signed.
+        value = session.cookie_value
+        if not (
+            session._cookie_current
+            and value is not None
+            and len(value) > len(sid)
+            and value[len(sid)] == "."
+            and value.startswith(sid)
+            and self._use_signer(app)
+        ):
+            value = self._cookie_value(app, sid)
         if type(response).set_cookie is _stock_set_cookie:
-            header = _set_cookie_header(name, value, expires, *attributes)
+            header = _set_cookie_header(name, value, second, *attributes)
             limit = response.max_cookie_size
             if not limit or len(header) <= limit:
                 # Exactly what set_cookie adds, without building it again.
@@ -633,14 +692,14 @@ class ServerSideSessionInterface(SessionInterface):
                 if not session._varied:
                     _vary_on_cookie(response)
                 return
+        expires = None if second is None else _http_date(second)
         response.set_cookie(name, value, expires=expires, **_named(attributes))
         if not session._varied:
             _vary_on_cookie(response)
 
     def _delete_cookie(self, app: SessionApp, response: Response) -> None:
-        response.delete_cookie(
-            self.get_cookie_name(app), **_named(self._cookie_attributes(app))
-        )
+        name, attributes = self._cookie_settings(app)
+        response.delete_cookie(name, **_named(attributes))
         _vary_on_cookie(response)
 
     def save_session(
@@ -693,13 +752,19 @@ class ServerSideSessionInterface(SessionInterface):
                 self._delete_cookie(app, response)
             return
 
-        lifetime = self._record_lifetime(app, session)
+        permanent = session.permanent
+        if permanent:
+            lifetime = app.permanent_session_lifetime.total_seconds()
+        else:
+            lifetime = _lifetime(
+                app.config.get("SESSION_NON_PERMANENT_LIFETIME"), _ONE_DAY
+            )
         now = time.time()
         if session.modified or session.sid is None:
             if self._write(app, session, now + lifetime):
                 self._remember(app, session, lifetime)
                 # A permanent record and its cookie last the same lifetime.
-                self._set_cookie(app, session, response, session.expires)
+                self._set_cookie(app, session, response, session.expires, permanent)
             else:
                 self._delete_cookie(app, response)
             return
@@ -711,8 +776,8 @@ class ServerSideSessionInterface(SessionInterface):
             store.touch(session.sid, now + lifetime)
             session.expires = now + lifetime
             self._remember(app, session, lifetime)
-            if session.permanent:
-                self._set_cookie(app, session, response)
+            if permanent:
+                self._set_cookie(app, session, response, permanent=True)
                 return
         else:
             self._remember(app, session, lifetime)
@@ -735,10 +800,18 @@ class ServerSideSessionInterface(SessionInterface):
         data = (
             dict(dict.items(session)) if session.version else session._merged_into({})
         )
+        json = None
+        if type(self).encode is ServerSideSessionInterface.encode:
+            json = session._json
+            if json is None:
+                json = self._json(app)
         for attempt in range(SAVE_ATTEMPTS):
             # Even an empty result is stored by compare-and-set rather than
             # deleted, so the keys concurrent requests set are kept.
-            payload = self.encode(app, data)
+            if json is None:
+                payload = self.encode(app, data)
+            else:
+                payload = self._encode(app, data, json)
             version = store.save(session.sid, payload, expires, session.version)
             if version is not None:
                 session.version = version
