@@ -84,7 +84,7 @@ _HTTP_CALL = HTTPException.__call__
 
 class _deferred:
     """Classes the request methods test against, imported on first read
-    rather than by ``import flask`` (see :mod:`kolben.routing._lazy`):
+    rather than by ``import flask`` (see :class:`kolben.routing.LazyImport`):
     kolben.sessions loads itsdangerous, and werkzeug's routing package is
     imported when the first app is built.
     """

@@ -66,6 +66,15 @@ request: Request = LocalProxy(  # type: ignore[assignment]
 )
 
 
+def _open_session() -> t.Any:
+    """The session of the request being handled (opened now if need be)."""
+    try:
+        ctx = _cv_request.get()
+    except LookupError:
+        raise RuntimeError(NO_REQUEST_CONTEXT) from None
+    return ctx.session
+
+
 class _SessionProxy(LocalProxy[t.Any]):
     """werkzeug's proxy, with the operations views use on a session most
     (an attribute such as ``get``, ``[]``, ``[] =`` and ``in``) written as
@@ -74,47 +83,42 @@ class _SessionProxy(LocalProxy[t.Any]):
 
     __slots__ = ()
 
+    # The three a view uses most look the context up themselves, a call
+    # less than through _open_session.
+
     @property
     def get(self) -> t.Any:
         # Found on the class, so not after a failed lookup first (which
         # builds an AttributeError before __getattr__ is asked).
-        try:
-            ctx = _cv_request.get()
-        except LookupError:
-            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        ctx = _cv_request.get(None)
+        if ctx is None:
+            raise RuntimeError(NO_REQUEST_CONTEXT)
         return ctx.session.get
 
     def __getattr__(self, name: str) -> t.Any:
-        try:
-            ctx = _cv_request.get()
-        except LookupError:
-            raise RuntimeError(NO_REQUEST_CONTEXT) from None
-        return getattr(ctx.session, name)
+        return getattr(_open_session(), name)
 
     def __getitem__(self, key: t.Any) -> t.Any:
-        try:
-            ctx = _cv_request.get()
-        except LookupError:
-            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        ctx = _cv_request.get(None)
+        if ctx is None:
+            raise RuntimeError(NO_REQUEST_CONTEXT)
         return ctx.session[key]
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
-        try:
-            ctx = _cv_request.get()
-        except LookupError:
-            raise RuntimeError(NO_REQUEST_CONTEXT) from None
+        ctx = _cv_request.get(None)
+        if ctx is None:
+            raise RuntimeError(NO_REQUEST_CONTEXT)
         ctx.session[key] = value
 
     def __contains__(self, key: t.Any) -> bool:
-        try:
-            ctx = _cv_request.get()
-        except LookupError:
-            raise RuntimeError(NO_REQUEST_CONTEXT) from None
-        return key in ctx.session
+        return key in _open_session()
 
+    def __repr__(self) -> str:
+        # As werkzeug's proxies show themselves (``flask.g`` too).
+        if _cv_request.get(None) is None:
+            return "<LocalProxy unbound>"
+        return repr(_open_session())
 
-# Named as werkzeug's class, which the unbound proxy's repr shows.
-_SessionProxy.__name__ = _SessionProxy.__qualname__ = "LocalProxy"
 
 #: The session of the request being handled, opened on first use.
 session: t.Any = _SessionProxy(
