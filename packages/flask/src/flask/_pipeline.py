@@ -254,10 +254,10 @@ class RequestPipeline:
             try:
                 ctx.push()
                 interface = self.session_interface
-                # session_opens_lazily(interface), answered without a call.
+                # The default interface is answered without a call.
                 if not (
                     type(interface) is _deferred.cookie_interface
-                    or getattr(interface, "opens_lazily", False)
+                    or session_opens_lazily(interface)
                 ):
                     ctx.session  # noqa: B018
                 response = self.full_dispatch_request()

@@ -110,8 +110,6 @@ class ServerSideSession(SecureCookieSession):
     _regenerate = False
     # Whether the response being saved to has Vary: Cookie already.
     _varied = False
-    # The serializer the session's record was read with, if any.
-    _json: t.Any = None
 
     def __init__(
         self,
@@ -292,33 +290,6 @@ def _set_cookie_header(
     )
 
 
-_base = SessionInterface
-
-
-def _stock_cookie_settings(
-    config: cabc.Mapping[str, t.Any],
-) -> tuple[str, tuple[t.Any, ...]]:
-    """What :class:`SessionInterface`'s ``get_cookie_*`` methods return for
-    ``config``, as ``ServerSideSessionInterface._cookie_settings`` orders it."""
-    get = config.get
-    return get("SESSION_COOKIE_NAME", "session"), (
-        get("SESSION_COOKIE_PATH") or get("APPLICATION_ROOT", "/"),
-        get("SESSION_COOKIE_DOMAIN"),
-        bool(get("SESSION_COOKIE_SECURE", False)),
-        bool(get("SESSION_COOKIE_HTTPONLY", True)),
-        get("SESSION_COOKIE_SAMESITE"),
-        bool(get("SESSION_COOKIE_PARTITIONED", False)),
-    )
-
-
-def _named(attributes: tuple[t.Any, ...]) -> dict[str, t.Any]:
-    """The cookie attributes as ``set_cookie``'s keyword arguments."""
-    return dict(zip(_ATTRIBUTE_NAMES, attributes, strict=True))
-
-
-_ATTRIBUTE_NAMES = ("path", "domain", "secure", "httponly", "samesite", "partitioned")
-
-
 _ONE_DAY = timedelta(days=1)
 
 
@@ -434,11 +405,7 @@ class ServerSideSessionInterface(SessionInterface):
         :param data: the session's data.
         :raises SessionTooLargeError: past ``SESSION_MAX_SIZE``.
         """
-        return self._encode(app, data, self._json(app))
-
-    def _encode(self, app: SessionApp, data: dict[str, t.Any], json: t.Any) -> bytes:
-        """:meth:`encode` with the serializer ``json``."""
-        text: str = json.dumps(data)
+        text: str = self._json(app).dumps(data)
         payload = FORMAT_MARKER + text.encode()
         limit = int(app.config.get("SESSION_MAX_SIZE", 1 << 20))
         if len(payload) > limit:
@@ -456,27 +423,18 @@ class ServerSideSessionInterface(SessionInterface):
         :param app: the application.
         :param payload: what the store returned.
         """
-        return self._decode(app, payload)[0]
-
-    def _decode(
-        self, app: SessionApp, payload: bytes
-    ) -> tuple[dict[str, t.Any] | None, t.Any]:
-        """:meth:`decode`'s answer, and the serializer it used (``None`` if
-        it found none), which saving the session can use again."""
         if not payload.startswith(FORMAT_MARKER):
-            return None, None
-        json = None
+            return None
         try:
             text = payload[len(FORMAT_MARKER) :].decode()
-            json = self._json(app)
-            data = json.loads(text)
+            data = self._json(app).loads(text)
         except Exception:
             # Any failure (bad UTF-8 or JSON, a tag whose value does not
             # convert, nesting past the recursion limit) means the record is
             # unreadable, and an unreadable record is an empty session.
             _log.warning("Discarding an undecodable session record.")
-            return None, json
-        return (data if isinstance(data, dict) else None), json
+            return None
+        return data if isinstance(data, dict) else None
 
     # Opening.
 
@@ -593,10 +551,7 @@ class ServerSideSessionInterface(SessionInterface):
         record = self.store.load(sid)
         if record is None:
             return self.session_class(permanent_default=permanent)
-        if type(self).decode is ServerSideSessionInterface.decode:
-            data, json = self._decode(app, record.data)
-        else:
-            data, json = self.decode(app, record.data), None
+        data = self.decode(app, record.data)
         if data is None:
             return self.session_class(permanent_default=permanent)
         session = self.session_class(
@@ -608,8 +563,6 @@ class ServerSideSessionInterface(SessionInterface):
         )
         session.cookie_value = value
         session._cookie_current = current
-        # The app's serializer, found once for this request's load and save.
-        session._json = json
         return session
 
     # Saving.
@@ -624,32 +577,6 @@ class ServerSideSessionInterface(SessionInterface):
                 " after it was opened."
             )
         return signer.sign(sid).decode("ascii")
-
-    def _cookie_settings(self, app: SessionApp) -> tuple[str, tuple[t.Any, ...]]:
-        """The cookie's name, and its path, domain, secure, httponly,
-        samesite and partitioned settings in the order
-        :func:`_set_cookie_header` takes them."""
-        cls = type(self)
-        if (
-            cls.get_cookie_name is _base.get_cookie_name
-            and cls.get_cookie_path is _base.get_cookie_path
-            and cls.get_cookie_domain is _base.get_cookie_domain
-            and cls.get_cookie_secure is _base.get_cookie_secure
-            and cls.get_cookie_httponly is _base.get_cookie_httponly
-            and cls.get_cookie_samesite is _base.get_cookie_samesite
-            and cls.get_cookie_partitioned is _base.get_cookie_partitioned
-        ):
-            # What the stock getters return, read from the config in one call
-            # rather than seven (checked against them in the tests).
-            return _stock_cookie_settings(app.config)
-        return self.get_cookie_name(app), (
-            self.get_cookie_path(app),
-            self.get_cookie_domain(app),
-            self.get_cookie_secure(app),
-            self.get_cookie_httponly(app),
-            self.get_cookie_samesite(app),
-            self.get_cookie_partitioned(app),
-        )
 
     def _set_cookie(
         self,
@@ -693,13 +620,16 @@ class ServerSideSessionInterface(SessionInterface):
                     _vary_on_cookie(response)
                 return
         expires = None if second is None else _http_date(second)
-        response.set_cookie(name, value, expires=expires, **_named(attributes))
+        response.set_cookie(
+            name, value, expires=expires, **self._cookie_attributes(app)
+        )
         if not session._varied:
             _vary_on_cookie(response)
 
     def _delete_cookie(self, app: SessionApp, response: Response) -> None:
-        name, attributes = self._cookie_settings(app)
-        response.delete_cookie(name, **_named(attributes))
+        response.delete_cookie(
+            self.get_cookie_name(app), **self._cookie_attributes(app)
+        )
         _vary_on_cookie(response)
 
     def save_session(
@@ -714,9 +644,7 @@ class ServerSideSessionInterface(SessionInterface):
         :raises SessionStoreError: the store failed.
         :raises SessionTooLargeError: the data is past ``SESSION_MAX_SIZE``.
         """
-        if type(session) is not ServerSideSession and not isinstance(
-            session, ServerSideSession
-        ):
+        if not isinstance(session, ServerSideSession):
             raise TypeError(
                 f"{type(self).__name__} saves ServerSideSession objects, not"
                 f" {type(session).__name__}."
@@ -745,7 +673,7 @@ class ServerSideSessionInterface(SessionInterface):
             session.sid, session.version, session._replace = None, 0, True
             session._regenerate = False
 
-        if session.sid is None and not dict.__len__(session):
+        if session.sid is None and not session:
             # Never stored, or cleared (its record deleted above): nothing to
             # write, and an emptied session loses its cookie.
             if session.modified:
@@ -800,18 +728,10 @@ class ServerSideSessionInterface(SessionInterface):
         data = (
             dict(dict.items(session)) if session.version else session._merged_into({})
         )
-        json = None
-        if type(self).encode is ServerSideSessionInterface.encode:
-            json = session._json
-            if json is None:
-                json = self._json(app)
         for attempt in range(SAVE_ATTEMPTS):
             # Even an empty result is stored by compare-and-set rather than
             # deleted, so the keys concurrent requests set are kept.
-            if json is None:
-                payload = self.encode(app, data)
-            else:
-                payload = self._encode(app, data, json)
+            payload = self.encode(app, data)
             version = store.save(session.sid, payload, expires, session.version)
             if version is not None:
                 session.version = version

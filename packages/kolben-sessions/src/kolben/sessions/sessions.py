@@ -31,6 +31,10 @@ if t.TYPE_CHECKING:
 
     from .protocols import SessionApp
 
+#: The session cookie's attributes, as ``set_cookie`` names them, in the
+#: order :meth:`SessionInterface._cookie_settings` gives them.
+_COOKIE_ATTRIBUTES = ("path", "domain", "secure", "httponly", "samesite", "partitioned")
+
 
 class SessionMixin(cabc.MutableMapping[str, t.Any]):
     """The attributes every session has, on top of the mapping interface.
@@ -312,6 +316,44 @@ class SessionInterface:
         :param app: the application.
         """
         return bool(app.config.get("SESSION_COOKIE_PARTITIONED", False))
+
+    def _cookie_settings(self, app: SessionApp) -> tuple[str, tuple[t.Any, ...]]:
+        """The cookie's name, and its attributes in the order of
+        :data:`_COOKIE_ATTRIBUTES`, from the ``get_cookie_*`` methods."""
+        cls = type(self)
+        if (
+            cls.get_cookie_name is SessionInterface.get_cookie_name
+            and cls.get_cookie_path is SessionInterface.get_cookie_path
+            and cls.get_cookie_domain is SessionInterface.get_cookie_domain
+            and cls.get_cookie_secure is SessionInterface.get_cookie_secure
+            and cls.get_cookie_httponly is SessionInterface.get_cookie_httponly
+            and cls.get_cookie_samesite is SessionInterface.get_cookie_samesite
+            and cls.get_cookie_partitioned is SessionInterface.get_cookie_partitioned
+        ):
+            # What the getters above return, read from the config in one
+            # pass rather than seven calls (the tests compare the two).
+            get = app.config.get
+            return get("SESSION_COOKIE_NAME", "session"), (
+                get("SESSION_COOKIE_PATH") or get("APPLICATION_ROOT", "/"),
+                get("SESSION_COOKIE_DOMAIN"),
+                bool(get("SESSION_COOKIE_SECURE", False)),
+                bool(get("SESSION_COOKIE_HTTPONLY", True)),
+                get("SESSION_COOKIE_SAMESITE"),
+                bool(get("SESSION_COOKIE_PARTITIONED", False)),
+            )
+        return self.get_cookie_name(app), (
+            self.get_cookie_path(app),
+            self.get_cookie_domain(app),
+            self.get_cookie_secure(app),
+            self.get_cookie_httponly(app),
+            self.get_cookie_samesite(app),
+            self.get_cookie_partitioned(app),
+        )
+
+    def _cookie_attributes(self, app: SessionApp) -> dict[str, t.Any]:
+        """The attributes the session cookie is set and deleted with, as
+        ``set_cookie``'s keyword arguments."""
+        return dict(zip(_COOKIE_ATTRIBUTES, self._cookie_settings(app)[1], strict=True))
 
     def get_expiration_time(
         self, app: SessionApp, session: SessionMixin
@@ -617,18 +659,6 @@ class SecureCookieSessionInterface(SessionInterface):
             # reading it: keep the flag as the request left it.
             if session.accessed != accessed:
                 session.accessed = accessed
-
-    def _cookie_attributes(self, app: SessionApp) -> dict[str, t.Any]:
-        """The attributes the session cookie is set and deleted with, from
-        the ``get_cookie_*`` methods."""
-        return {
-            "path": self.get_cookie_path(app),
-            "domain": self.get_cookie_domain(app),
-            "secure": self.get_cookie_secure(app),
-            "httponly": self.get_cookie_httponly(app),
-            "samesite": self.get_cookie_samesite(app),
-            "partitioned": self.get_cookie_partitioned(app),
-        }
 
     def _store(
         self,
